@@ -1,0 +1,54 @@
+"""The backprop engine: pure numpy, no I/O, no hidden state. Everything else draws from it."""
+
+from lrviz.core.dataset import MAX_ABS_VALUE, Dataset, Moments, make_dataset
+from lrviz.core.landscape import (
+    Curvature,
+    Optimum,
+    converged_at,
+    curvature,
+    loss_surface,
+    optimum,
+)
+from lrviz.core.optimizers import OPTIMIZERS, AdamState, GdState, MomentumState, Optimizer
+from lrviz.core.training import (
+    DIVERGENCE_FACTOR,
+    History,
+    StepRecord,
+    TrainConfig,
+    TrainState,
+    UpdateRecord,
+    evaluate,
+    init_state,
+    run,
+    step,
+    train,
+)
+
+__all__ = [
+    "DIVERGENCE_FACTOR",
+    "MAX_ABS_VALUE",
+    "OPTIMIZERS",
+    "AdamState",
+    "Curvature",
+    "Dataset",
+    "GdState",
+    "History",
+    "Moments",
+    "MomentumState",
+    "Optimizer",
+    "Optimum",
+    "StepRecord",
+    "TrainConfig",
+    "TrainState",
+    "UpdateRecord",
+    "converged_at",
+    "curvature",
+    "evaluate",
+    "init_state",
+    "loss_surface",
+    "make_dataset",
+    "optimum",
+    "run",
+    "step",
+    "train",
+]

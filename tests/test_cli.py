@@ -1,0 +1,102 @@
+"""``python -m lrviz``: the article's output byte for byte, options, and one-line errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lrviz.cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "lrviz", *args], capture_output=True, timeout=60, check=False
+    )
+
+
+def test_no_arguments_prints_the_articles_output_byte_for_byte():
+    result = run_cli()
+    assert result.returncode == 0
+    assert result.stderr == b""
+    assert result.stdout == (DATA / "article_expected_output.txt").read_bytes()
+
+
+def test_json_holds_the_whole_history(capsys):
+    assert main(["--json", "--epochs", "3"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["epochs_run"] == 3 and doc["diverged_at"] is None
+    assert doc["w"][:2] == [0.0, 0.22]
+    assert doc["dw"][0] == -22.0 and len(doc["loss"]) == 4
+
+
+def test_options_reach_the_trainer(capsys):
+    assert (
+        main(
+            [
+                "--x",
+                "1,2,3",
+                "--y",
+                "2,4,6",
+                "--lr",
+                "0.05",
+                "--epochs",
+                "60",
+                "--optimizer",
+                "momentum",
+                "--w0",
+                "1",
+                "--b0",
+                "-1",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith("Epoch 0, Loss=")
+    assert "Epoch 50," in out and "Final parameters: w=" in out
+
+
+def test_csv_input(tmp_path, capsys):
+    path = tmp_path / "line.csv"
+    path.write_text("x,y\n1,3\n2,5\n3,7\n")
+    assert main(["--csv", str(path), "--epochs", "2000", "--lr", "0.05"]) == 0
+    out = capsys.readouterr().out
+    assert "Final parameters: w=2.000000, b=1.000000" in out
+
+
+def test_divergence_is_reported_without_traceback():
+    result = run_cli("--lr", "1.0")
+    assert result.returncode == 0
+    assert b"diverged at epoch 5" in result.stderr
+    assert b"Traceback" not in result.stderr
+    assert b"nan" not in result.stdout and b"inf" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--lr", "abc"], "'abc' is not a number"),
+        (["--lr", "nan"], "not a finite number"),
+        (["--lr", "0"], "learning rate must be a positive number"),
+        (["--epochs", "-5"], "epochs must be a whole number of 0 or more"),
+        (["--epochs", "1.5"], "'1.5' is not a whole number"),
+        (["--x", "1,2", "--y", "1"], "x has 2 values but y has 1"),
+        (["--x", "1,two"], "expected comma-separated numbers"),
+        (["--x", "1,1e200", "--y", "1,2"], "too large"),
+        (["--optimizer", "rmsprop"], "invalid choice"),
+        (["--batch-size", "0"], "batch size must be a whole number of at least 1"),
+        (["--csv", "/nonexistent/file.csv"], "/nonexistent/file.csv"),
+        (["--bogus"], "unrecognized arguments"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(args, fragment):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert err.count("\n") == 1 and err.startswith("lrviz: error:")
+    assert fragment in err
+    assert result.stdout == b""
