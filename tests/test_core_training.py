@@ -14,6 +14,7 @@ from lrviz.core import (
     TrainConfig,
     init_state,
     make_dataset,
+    record_at,
     run,
     step,
     train,
@@ -258,3 +259,23 @@ def test_run_continues_from_a_state():
     tail = run(data, config, state, 6)
     whole = train(X, X, epochs=10, lr=0.01, optimizer="momentum")
     np.testing.assert_array_equal(tail.w, whole.w[4:])
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_record_at_replays_the_history(optimizer):
+    hist = train(X, X, epochs=12, lr=0.01, optimizer=optimizer, batch_size=2, seed=5)
+    data = make_dataset(X, X)
+    config = TrainConfig(lr=0.01, optimizer=optimizer, batch_size=2, seed=5)
+    for k in (0, 1, 7, 12):
+        state, rec = record_at(data, config, 0.0, 0.0, k)
+        assert (state.epoch, rec.epoch) == (k, k)
+        assert (rec.w, rec.b, rec.loss, rec.dL_dw) == (
+            hist.w[k],
+            hist.b[k],
+            hist.loss[k],
+            hist.dw[k],
+        )
+        if k < 12:
+            assert (rec.w_new, rec.b_new) == (hist.w[k + 1], hist.b[k + 1])
+    with pytest.raises(ValueError, match="epoch must be a whole number"):
+        record_at(data, config, 0.0, 0.0, -1)

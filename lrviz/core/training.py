@@ -339,3 +339,19 @@ def run(data: Dataset, config: TrainConfig, state: TrainState, epochs: int) -> H
     cols = np.array(rows, dtype=np.float64).reshape(-1, 5).T.copy()
     cols.setflags(write=False)
     return History(*cols, diverged_at=diverged_at, epochs=epochs)
+
+
+def record_at(
+    data: Dataset, config: TrainConfig, w0: float, b0: float, epoch: int
+) -> tuple[TrainState, StepRecord]:
+    """The state after ``epoch`` epochs and the record of the step taken from there.
+
+    Replays ``step`` from (w0, b0): the same code path as ``train``, so an explanation of epoch k
+    shows exactly the numbers that produced the History. Costs O(epoch) steps.
+    """
+    if not isinstance(epoch, int | np.integer) or isinstance(epoch, bool) or epoch < 0:
+        raise ValueError(f"epoch must be a whole number of 0 or more, not {epoch!r}.")
+    state = init_state(data, config, w0, b0)
+    for _ in range(int(epoch)):
+        state, _ = step(state, data, config)
+    return state, step(state, data, config)[1]
