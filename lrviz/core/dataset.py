@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,8 +19,10 @@ class Moments:
     """Sufficient statistics of a batch for MSE on y_hat = w*x + b.
 
     All second moments are centred means (not sums), so precision holds for data far from 0:
-    sxx = mean((x - x_mean)^2), sxy = mean((x - x_mean)(y - y_mean)), syy = mean((y - y_mean)^2),
-    and s_res = mean((y - y_mean - w_star (x - x_mean))^2), the loss left at the optimum.
+    sxx = mean((x - x_mean)^2), sxy = mean((x - x_mean)(y - y_mean)), syy = mean((y - y_mean)^2).
+    x_std = sqrt(sxx) and y_proj = sxy / x_std carry the same information in a form that neither
+    overflows nor underflows, and s_res = mean((y - y_mean - w_star (x - x_mean))^2) is the loss
+    left at the optimum.
     """
 
     n: int
@@ -28,45 +31,58 @@ class Moments:
     sxx: float
     sxy: float
     syy: float
+    x_std: float
+    y_proj: float
     s_res: float
 
     @staticmethod
     def of(x: NDArray[np.float64], y: NDArray[np.float64]) -> Moments:
-        """Moments of paired arrays x, y of shape (n,), n >= 1. Costs O(n), in three passes."""
+        """Moments of paired arrays x, y of shape (n,), n >= 1. Costs O(n), in a few passes."""
         n = len(x)
-        x_mean = float(np.mean(x))
-        y_mean = float(np.mean(y))
-        sxx = sxy = syy = 0.0
-        for xc, yc in _centred_chunks(x, y, x_mean, y_mean):
-            sxx += float(np.dot(xc, xc))
-            sxy += float(np.dot(xc, yc))
-            syy += float(np.dot(yc, yc))
-        sxx, sxy, syy = sxx / n, sxy / n, syy / n
-        s_res = syy
-        if sxx > 0.0:
-            # Summed directly, not as syy - sxy^2/sxx, so that a perfect fit leaves exactly 0.
-            w_star = sxy / sxx
-            s_res = 0.0
-            for xc, yc in _centred_chunks(x, y, x_mean, y_mean):
-                rc = yc - w_star * xc
-                s_res += float(np.dot(rc, rc))
-            s_res /= n
-        return Moments(n, x_mean, y_mean, sxx, sxy, syy, s_res)
+        x_mean, sx = _mean_and_scale(x)
+        y_mean, sy = _mean_and_scale(y)
+        # Centred values are divided by their largest magnitude before squaring, so a spread of
+        # 1e-162 does not underflow to 0 and one of 1e150 does not overflow.
+        uu = uv = vv = 0.0
+        for u, v in _scaled_chunks(x, y, (x_mean, sx), (y_mean, sy)):
+            uu += float(np.dot(u, u))
+            uv += float(np.dot(u, v))
+            vv += float(np.dot(v, v))
+        uu, uv, vv = uu / n, uv / n, vv / n
+        x_std = sx * math.sqrt(uu)
+        syy = sy * sy * vv
+        y_proj, s_res = 0.0, syy
+        if uu > 0.0:
+            y_proj = sy * uv / math.sqrt(uu)
+            # Summed directly, not as syy - y_proj^2, so that a perfect fit leaves exactly 0.
+            slope = uv / uu
+            res = 0.0
+            for u, v in _scaled_chunks(x, y, (x_mean, sx), (y_mean, sy)):
+                r = v - slope * u
+                res += float(np.dot(r, r))
+            s_res = sy * sy * (res / n)
+        return Moments(n, x_mean, y_mean, x_std * x_std, sx * sy * uv, syy, x_std, y_proj, s_res)
 
     @property
     def w_star(self) -> float:
-        """Least-squares slope sxy/sxx; 0.0 when all x are equal (then any slope is optimal)."""
-        return self.sxy / self.sxx if self.sxx > 0.0 else 0.0
+        """Least-squares slope sxy/sxx; 0.0 when all x are equal (then any slope is optimal).
+
+        May be inf when the x values are so close together that the slope overflows.
+        """
+        if self.x_std == 0.0:
+            return 0.0
+        with np.errstate(over="ignore"):
+            return float(np.float64(self.y_proj) / self.x_std)
 
     def loss(self, w: float | NDArray, b: float | NDArray) -> float | NDArray:
         """MSE at (w, b) in O(1); broadcasts over arrays of w and b.
 
-        mean((y - w x - b)^2) = e^2 + sxx (w - w_star)^2 + s_res, with e = y_mean - w x_mean - b.
+        mean((y - w x - b)^2) = e^2 + (x_std w - y_proj)^2 + s_res, with e = y_mean - w x_mean - b.
         Written around the optimum so the loss near it is not a difference of large numbers.
         """
         e = self.y_mean - w * self.x_mean - b
-        d = w - self.w_star
-        return e * e + self.sxx * (d * d) + self.s_res
+        d = self.x_std * w - self.y_proj
+        return e * e + d * d + self.s_res
 
     def grad(self, w: float, b: float) -> tuple[float, float]:
         """Mean gradient (dL/dw, dL/db) at (w, b) in O(1).
@@ -75,9 +91,18 @@ class Moments:
         dL/dy_hat * dy_hat/db = -2 (y - y_hat), folded into the moments.
         """
         e = self.y_mean - w * self.x_mean - b
-        dl_dw = -2.0 * (self.x_mean * e - self.sxx * (w - self.w_star))
+        dl_dw = -2.0 * (self.x_mean * e - self.x_std * (self.x_std * w - self.y_proj))
         dl_db = -2.0 * e
         return dl_dw, dl_db
+
+
+def _mean_and_scale(v: NDArray[np.float64]) -> tuple[float, float]:
+    """The mean of v and the largest |v - mean| (0 exactly when all values are equal)."""
+    lo, hi = float(np.min(v)), float(np.max(v))
+    if lo == hi:
+        return hi, 0.0  # np.mean of equal values can be off by an ulp; the value itself is not
+    mean = float(np.mean(v))
+    return mean, max(hi - mean, mean - lo)
 
 
 # Centring a million points at once allocates fresh 8 MB temporaries, and their page faults cost
@@ -85,11 +110,19 @@ class Moments:
 _CHUNK = 1 << 14
 
 
-def _centred_chunks(
-    x: NDArray[np.float64], y: NDArray[np.float64], x_mean: float, y_mean: float
+def _scaled_chunks(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    x_centre_scale: tuple[float, float],
+    y_centre_scale: tuple[float, float],
 ) -> Iterator[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+    """(x - x_mean) / sx and (y - y_mean) / sy, a cache-sized chunk at a time; a scale of 0
+    (all values equal) yields zeros."""
+    (mx, sx), (my, sy) = x_centre_scale, y_centre_scale
     for i in range(0, len(x), _CHUNK):
-        yield x[i : i + _CHUNK] - x_mean, y[i : i + _CHUNK] - y_mean
+        u = x[i : i + _CHUNK] - mx
+        v = y[i : i + _CHUNK] - my
+        yield (u / sx if sx else u * 0.0), (v / sy if sy else v * 0.0)
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from lrviz.core.dataset import Dataset, make_dataset
+from lrviz.core.dataset import MAX_ABS_VALUE, Dataset, make_dataset
 
 
 def _dataset(x: ArrayLike | Dataset, y: ArrayLike | None) -> Dataset:
@@ -44,10 +44,16 @@ class Optimum(NamedTuple):
 def optimum(x: ArrayLike | Dataset, y: ArrayLike | None = None) -> Optimum:
     """Closed-form least squares: w* = cov(x, y)/var(x), b* = mean y - w* mean x."""
     m = _dataset(x, y).moments
-    if m.sxx > 0.0:
+    if m.x_std > 0.0:
         w = m.w_star
         b = m.y_mean - w * m.x_mean
-        return Optimum(w, b, m.s_res, True, "")
+        if math.isfinite(b) and abs(w) <= MAX_ABS_VALUE and abs(b) <= MAX_ABS_VALUE:
+            return Optimum(w, b, m.s_res, True, "")
+        message = (
+            "The x values are so close together that the best-fitting line is almost vertical: "
+            "its slope is beyond the range this tool can draw."
+        )
+        return Optimum(0.0, m.y_mean, m.syy, False, message)
     x0 = f"{m.x_mean:.6g}"
     message = (
         f"All x are equal (x = {x0}), so the minimum is a line, not a point: every line through "
