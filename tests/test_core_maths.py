@@ -157,3 +157,23 @@ def test_article_curvature_and_stable_learning_rate():
     assert cur.max_stable_lr == pytest.approx(2 / (12 + np.sqrt(136)))
     assert cur.condition_number == pytest.approx((12 + np.sqrt(136)) / (12 - np.sqrt(136)))
     assert curvature([4, 4], [1, 2]).condition_number == np.inf
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        ([0.0, 0.0], [0.0, 2.2e-313]),  # subnormal spread in y
+        ([0.0, 3.7e-162], [0.0, 1.0]),  # spread whose square underflows
+        ([0.0, 5e-324], [1.0, 2.0]),  # the smallest subnormal
+        ([1e150, -1e150, 0.0], [-1e150, 1e150, 3.0]),  # the largest accepted values
+        ([0.1, 0.1, 0.1], [1.0, 2.0, 3.0]),  # equal x whose mean is not exact
+    ],
+)
+def test_extreme_spreads_give_finite_moments(x, y):
+    m = make_dataset(x, y).moments
+    for value in (m.x_mean, m.y_mean, m.sxx, m.sxy, m.syy, m.x_std, m.y_proj, m.s_res):
+        assert np.isfinite(value)
+    assert np.isfinite(m.loss(0.5, -0.5))
+    assert all(np.isfinite(g) for g in m.grad(0.5, -0.5))
+    opt = optimum(x, y)
+    assert np.isfinite(opt.w) and np.isfinite(opt.b) and np.isfinite(opt.loss)

@@ -127,8 +127,15 @@ def _scaled_chunks(
     for i in range(0, len(x), _CHUNK):
         u = x[i : i + _CHUNK] - mx
         v = y[i : i + _CHUNK] - my
-        u *= 1.0 / sx if sx else 0.0
-        v *= 1.0 / sy if sy else 0.0
+        # Divide, not multiply by 1/s: the reciprocal of a subnormal spread overflows to inf.
+        if sx:
+            u /= sx
+        else:
+            u[:] = 0.0
+        if sy:
+            v /= sy
+        else:
+            v[:] = 0.0
         yield u, v
 
 
