@@ -1,0 +1,126 @@
+"""Gradient check: central finite differences of the loss beside the backprop gradient."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from lrviz.core import Dataset, StepRecord
+from lrviz.explain.numbers import fmt, tex, tex_operand
+from lrviz.explain.symbols import DL_DB, DL_DW, aligned
+
+STEP = 1e-3
+"""Finite-difference step h, relative to max(1, |parameter|)."""
+
+_EPS = float(np.finfo(np.float64).eps)
+
+
+# Rounding limits what either way can resolve: a gradient is a mean of products of numbers of
+# the data's size, so below about 1e-12 of that size both ways see only rounding noise.
+RESOLUTION = 1e-12
+
+
+@dataclass(frozen=True)
+class Check:
+    """One parameter: the loss at p ± h, the central difference, backprop's value, and how close.
+
+    floor: the smallest gradient the check can resolve at this data's scale (see RESOLUTION and
+    the difference's own rounding, eps * |L| / h); gradients below it count as 0.
+    """
+
+    name: str
+    value: float
+    h: float
+    loss_plus: float
+    loss_minus: float
+    finite_difference: float
+    backprop: float
+    floor: float
+
+    @property
+    def both_zero(self) -> bool:
+        """Both values are below the resolvable floor: the slope is 0 as far as rounding tells."""
+        return max(abs(self.finite_difference), abs(self.backprop)) <= self.floor
+
+    @property
+    def finite(self) -> bool:
+        """Both loss values are finite numbers, so the difference means something."""
+        return math.isfinite(self.loss_plus) and math.isfinite(self.loss_minus)
+
+    @property
+    def agrees(self) -> bool:
+        """The two differ by no more than rounding: 1e-6 of their size, or the floor."""
+        diff = abs(self.finite_difference - self.backprop)
+        size = max(abs(self.finite_difference), abs(self.backprop))
+        return diff <= max(1e-6 * size, self.floor)
+
+    @property
+    def relative_error(self) -> float:
+        """|fd - backprop| / max(|fd|, |backprop|, floor); 0 when all three are 0."""
+        scale = max(abs(self.finite_difference), abs(self.backprop), self.floor)
+        diff = abs(self.finite_difference - self.backprop)
+        return diff / scale if scale > 0 else (0.0 if diff == 0 else math.inf)
+
+
+def _check(
+    name: str, value: float, backprop: float, loss_at: Callable[[float], float], scale: float
+) -> Check:
+    h = STEP * max(1.0, abs(value))
+    with np.errstate(all="ignore"):
+        plus, minus = float(loss_at(value + h)), float(loss_at(value - h))
+        fd = (plus - minus) / (2.0 * h)
+        floor = max(RESOLUTION * scale, _EPS * (abs(plus) + abs(minus)) / h)
+    return Check(name, value, h, plus, minus, fd, backprop, floor)
+
+
+def gradient_check(data: Dataset, rec: StepRecord) -> tuple[Check, Check]:
+    """Checks for w and b at the record's (w, b), using Moments.loss: a computation separate
+    from the chain rule, on purpose."""
+    m = data.moments
+    x_size = abs(m.x_mean) + math.sqrt(m.sxx)
+    # Size of the terms in dL/db = -2 mean(y - w x - b); dL/dw multiplies them by x.
+    size = 2.0 * (abs(m.y_mean) + math.sqrt(m.syy) + abs(rec.w) * x_size + abs(rec.b))
+    return (
+        _check("w", rec.w, rec.dL_dw, lambda w: m.loss(w, rec.b), size * max(x_size, 1.0)),
+        _check("b", rec.b, rec.dL_db, lambda b: m.loss(rec.w, b), size),
+    )
+
+
+def check_tex(c: Check) -> str:
+    """(L(p+h) - L(p-h)) / 2h = … beside the chain rule's value, as one aligned LaTeX block."""
+    sym = DL_DW if c.name == "w" else DL_DB
+    plus, minus = (
+        (r"L(w + h,\ b)", r"L(w - h,\ b)") if c.name == "w" else (r"L(w,\ b + h)", r"L(w,\ b - h)")
+    )
+    return aligned(
+        [
+            rf"h &= {tex(c.h)}",
+            rf"\frac{{{plus} - {minus}}}{{2h}} &= \frac{{{tex(c.loss_plus)} - "
+            rf"{tex_operand(c.loss_minus)}}}{{2 \cdot {tex(c.h)}}} = {tex(c.finite_difference)}",
+            rf"\text{{backprop: }} {sym} &= {tex(c.backprop)}",
+            rf"\text{{relative error}} &= {tex(c.relative_error, 2)}",
+        ]
+    )
+
+
+def verdict(checks: tuple[Check, ...]) -> str:
+    """One plain sentence: do the two ways agree?"""
+    if not all(c.finite for c in checks):
+        return "The loss overflows next to (w, b), so finite differences cannot check this step."
+    worst = max(c.relative_error for c in checks)
+    if all(c.both_zero for c in checks):
+        return (
+            "Both ways give a slope of 0, down to rounding: (w, b) sits at the minimum of the loss."
+        )
+    if all(c.agrees for c in checks):
+        return (
+            f"Backprop and finite differences agree (relative error at most {fmt(worst, 2)}): "
+            "the chain rule gives the true slope of the loss."
+        )
+    return (
+        f"The two differ by a relative {fmt(worst, 2)}, more than rounding at these values "
+        "explains. The loss is a parabola, so central differences should match the chain rule."
+    )

@@ -1,0 +1,46 @@
+"""The record's per-point chain-rule arrays, read once: each StepRecord property recomputes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from lrviz.core import StepRecord
+from lrviz.core.model import squared_error
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class PerPoint:
+    """Arrays of shape (n,) taken from a StepRecord; loss_i = (y_i - y_hat_i)^2 by core.model."""
+
+    x: Array
+    y: Array
+    y_hat: Array
+    residual: Array
+    dL_dyhat: Array
+    dL_dw_i: Array
+    dL_db_i: Array
+    loss_i: Array
+
+    @property
+    def n(self) -> int:
+        return len(self.x)
+
+    @staticmethod
+    def of(rec: StepRecord) -> PerPoint:
+        """Read the record's properties; overflow in a diverging run shows as inf, not a warning."""
+        with np.errstate(all="ignore"):
+            return PerPoint(
+                x=rec.x,
+                y=rec.y,
+                y_hat=rec.y_hat,
+                residual=rec.residual,
+                dL_dyhat=rec.dL_dyhat,
+                dL_dw_i=rec.dL_dw_i,
+                dL_db_i=rec.dL_db_i,
+                loss_i=squared_error(rec.y, rec.y_hat),
+            )

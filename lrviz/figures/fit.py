@@ -1,0 +1,125 @@
+"""Panel 1: the data, the line y_hat = w x + b at an epoch, its residuals, the least squares."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lrviz.explain.numbers import fmt
+from lrviz.figures.layout import base_layout
+from lrviz.figures.scene import Range, Scene, nice_floor
+from lrviz.figures.theme import DEFAULT_THEME, Theme
+from lrviz.figures.uids import FIT_LINE, FIT_RESIDUALS
+
+TITLE = "Data and fit"
+
+
+def fit_line(scene: Scene, epoch: int) -> tuple[list[float], list[float]]:
+    """The current line across the panel: ([x_lo, x_hi], [y_hat(x_lo), y_hat(x_hi)])."""
+    k = scene.clamp(epoch)
+    w, b = float(scene.history.w[k]), float(scene.history.b[k])
+    xs = list(scene.fit_x)
+    return xs, [w * x + b for x in xs]
+
+
+def residual_segments(scene: Scene, epoch: int) -> tuple[list[float | None], list[float | None]]:
+    """Vertical segments (x_i, y_i) -> (x_i, y_hat_i), separated by None, one per drawn point."""
+    k = scene.clamp(epoch)
+    w, b = float(scene.history.w[k]), float(scene.history.b[k])
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for i in scene.residual_idx:
+        x, y = float(scene.data.x[i]), float(scene.data.y[i])
+        xs += [x, x, None]
+        ys += [y, w * x + b, None]
+    return xs, ys
+
+
+def original_x_axis(fit_x: Range, mean: float, std: float, ticks: int = 6) -> dict[str, Any]:
+    """Axis settings that label a standardized axis z = (x - mean)/std with x's own values.
+
+    The line is drawn in z; as x = mean + std * z is affine, the same drawing on these ticks is
+    the line in original units.
+    """
+    lo, hi = mean + std * fit_x[0], mean + std * fit_x[1]
+    step = nice_floor((hi - lo) / (ticks - 1))
+    first = math.ceil(lo / step)
+    values = [k * step for k in range(first, math.floor(hi / step) + 1)]
+    return {
+        "tickmode": "array",
+        "tickvals": [(v - mean) / std for v in values],
+        "ticktext": [fmt(v) for v in values],
+        "title": {"text": "x (trained on z = (x − mean) / std)"},
+    }
+
+
+def plot_fit(scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME) -> go.Figure:
+    """The data panel at epoch (clamped to the run). Dynamic traces: FIT_RESIDUALS, FIT_LINE."""
+    data, opt = scene.data, scene.optimum
+    fig = go.Figure(layout=base_layout(theme, TITLE, "x", "y", scene.fit_x, scene.fit_y))
+    rx, ry = residual_segments(scene, epoch)
+    fig.add_trace(
+        go.Scatter(
+            x=rx,
+            y=ry,
+            mode="lines",
+            name="residual",
+            uid=FIT_RESIDUALS,
+            line={"color": theme.residual, "width": theme.thin_width * 1.4, "dash": "dot"},
+            hoverinfo="skip",
+        )
+    )
+    if opt.unique:
+        lx = list(scene.fit_x)
+        fig.add_trace(
+            go.Scatter(
+                x=lx,
+                y=[opt.w * x + opt.b for x in lx],
+                mode="lines",
+                name="least squares",
+                line={"color": theme.reference, "width": theme.thin_width, "dash": "dash"},
+                opacity=0.7,
+                hoverinfo="skip",
+            )
+        )
+    lx, ly = fit_line(scene, epoch)
+    fig.add_trace(
+        go.Scatter(
+            x=lx,
+            y=ly,
+            mode="lines",
+            name="ŷ = wx + b",
+            uid=FIT_LINE,
+            line={"color": theme.fit, "width": theme.line_width},
+            hoverinfo="skip",
+        )
+    )
+    shown = scene.shown
+    scaling = scene.x_scaling
+    xs = np.asarray(data.x[shown])
+    fig.add_trace(
+        go.Scatter(
+            x=xs.tolist(),
+            y=np.asarray(data.y[shown]).tolist(),
+            mode="markers",
+            name="data",
+            marker={
+                "color": theme.data,
+                "size": theme.marker_size,
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            hovertemplate="x = %{x:.4g}<br>y = %{y:.4g}<extra></extra>",
+        )
+    )
+    if scaling is not None:
+        # Hover and ticks in original units; the traces stay in z, which the player draws in.
+        fig.update_traces(
+            selector={"name": "data"},
+            customdata=(xs * scaling[1] + scaling[0]).tolist(),
+            hovertemplate="x = %{customdata:.4g}<br>y = %{y:.4g}<extra></extra>",
+        )
+        fig.update_xaxes(**original_x_axis(scene.fit_x, *scaling))
+    return fig

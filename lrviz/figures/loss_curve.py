@@ -1,0 +1,112 @@
+"""Panel 3: loss against epoch, log y by default, with the epoch shown and the optimum's loss."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lrviz.explain.numbers import fmt
+from lrviz.figures.layout import base_layout
+from lrviz.figures.scene import Scene
+from lrviz.figures.theme import DEFAULT_THEME, Theme
+from lrviz.figures.uids import LOSS_CURRENT, LOSS_SO_FAR
+
+TITLE = "Loss per epoch"
+# Head room above the highest loss: a factor on a log axis, a fraction of the top on a linear one.
+# Below the floor, a little room so a line drawn at the floor is not cut by the axis.
+LOG_HEADROOM = 3.0
+LOG_FOOTROOM = 2.0
+LINEAR_HEADROOM = 0.05
+
+
+def loss_ranges(scene: Scene) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((lo, hi) for a log axis, (lo, hi) for a linear axis), in loss units; lo > 0 on log."""
+    log_range = (scene.loss_floor / LOG_FOOTROOM, scene.loss_top * LOG_HEADROOM)
+    return log_range, (0.0, scene.loss_top * (1 + LINEAR_HEADROOM))
+
+
+def drawn_loss(scene: Scene, epoch: int) -> list[float]:
+    """Losses of epochs 0..k as drawn: values below scene.loss_floor (0 included) at the floor."""
+    k = scene.clamp(epoch)
+    return np.maximum(scene.history.loss[: k + 1], scene.loss_floor).tolist()
+
+
+def optimum_level(scene: Scene) -> float:
+    """Height of the optimum's reference line: its loss, or the floor when that loss is 0."""
+    return max(scene.optimum.loss, scene.loss_floor)
+
+
+def plot_loss_curve(
+    scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME, log_y: bool = True
+) -> go.Figure:
+    """The loss panel at epoch (clamped). Dynamic traces: LOSS_SO_FAR, LOSS_CURRENT."""
+    last = scene.last_epoch
+    log_range, lin_range = loss_ranges(scene)
+    x_range = (-0.02 * max(last, 1), 1.02 * max(last, 1))
+    layout = base_layout(
+        theme,
+        TITLE,
+        "epoch",
+        "loss (MSE)",
+        x_range,
+        log_range if log_y else lin_range,
+        "log" if log_y else "linear",
+        legend_corner="bottom-left",
+    )
+    fig = go.Figure(layout=layout)
+    epochs = np.arange(last + 1)
+    fig.add_trace(
+        go.Scatter(
+            x=epochs.tolist(),
+            y=drawn_loss(scene, last),
+            mode="lines",
+            name="whole run",
+            showlegend=False,
+            line={"color": theme.reference, "width": theme.thin_width},
+            opacity=0.45,
+            hoverinfo="skip",
+        )
+    )
+    # The value is in the hover and the panel's header: a legend wider than a projector-sized
+    # plot makes plotly shrink the plot to fit it. A zero loss has no place on a log axis; the
+    # line then sits on the axis floor.
+    level = optimum_level(scene)
+    fig.add_trace(
+        go.Scatter(
+            x=[0, max(last, 1)],
+            y=[level, level],
+            mode="lines",
+            name="optimum loss",
+            line={"color": theme.optimum, "width": theme.thin_width * 1.3, "dash": "dash"},
+            hovertemplate=f"optimum loss {fmt(scene.optimum.loss)}<extra></extra>",
+        )
+    )
+    k = scene.clamp(epoch)
+    fig.add_trace(
+        go.Scatter(
+            x=epochs[: k + 1].tolist(),
+            y=drawn_loss(scene, k),
+            mode="lines",
+            name="so far",
+            uid=LOSS_SO_FAR,
+            line={"color": theme.data, "width": theme.line_width},
+            hovertemplate="epoch %{x}<br>loss %{y:.4g}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[k],
+            y=[max(float(scene.history.loss[k]), scene.loss_floor)],
+            mode="markers",
+            name="now",
+            uid=LOSS_CURRENT,
+            showlegend=False,
+            marker={
+                "color": theme.current,
+                "size": theme.marker_size * 1.2,
+                "line": {"color": "#ffffff", "width": 1.5},
+            },
+            hoverinfo="skip",
+        )
+    )
+    return fig

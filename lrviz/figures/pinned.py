@@ -1,0 +1,87 @@
+"""Pinned runs drawn beside the run on screen: static paths on the contour and loss curves.
+
+They are drawn once with the figure (never per frame), so comparing runs costs Play nothing.
+Each pinned run gets its own colour, dash and marker shape, so the runs stay apart in grey
+print and for every colour-vision type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from numpy.typing import NDArray
+
+from lrviz.data.escape import escape_html
+from lrviz.figures.theme import GREEN, ORANGE, SKY, Theme
+
+# (colour, dash, marker symbol) per pinned run, in pinning order (Okabe-Ito colours).
+PIN_STYLES: tuple[tuple[str, str, str], ...] = (
+    (ORANGE, "dash", "square"),
+    (SKY, "dashdot", "diamond"),
+    (GREEN, "dot", "triangle-up"),
+)
+MAX_PINNED = len(PIN_STYLES)
+
+
+@dataclass(frozen=True, eq=False)
+class PinnedPath:
+    """A pinned run as drawn: its legend label (plain text) and its trajectory.
+
+    w, b, loss: float64 arrays of one length (epochs run + 1). on_contour: trained on the data
+    on screen, so its (w, b) path belongs on this contour; otherwise only its loss is drawn.
+    """
+
+    label: str
+    w: NDArray[np.float64]
+    b: NDArray[np.float64]
+    loss: NDArray[np.float64]
+    on_contour: bool = True
+
+
+def _style(i: int) -> tuple[str, str, str]:
+    return PIN_STYLES[i % len(PIN_STYLES)]
+
+
+def pinned_contour_traces(pins: Sequence[PinnedPath], theme: Theme) -> list[go.Scatter]:
+    """One static path per pinned run trained on the data on screen, in the pin's style."""
+    traces = []
+    for i, pin in enumerate(pins):
+        if not pin.on_contour:
+            continue
+        colour, dash, symbol = _style(i)
+        label = escape_html(pin.label)
+        traces.append(
+            go.Scatter(
+                x=pin.w.tolist(),
+                y=pin.b.tolist(),
+                mode="lines+markers",
+                name=label,
+                line={"color": colour, "width": theme.thin_width * 1.3, "dash": dash},
+                marker={"color": colour, "size": theme.marker_size * 0.5, "symbol": symbol},
+                hovertemplate=f"{label}<br>epoch %{{pointNumber}}<br>"
+                "w = %{x:.4g}, b = %{y:.4g}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def pinned_loss_traces(pins: Sequence[PinnedPath], theme: Theme, floor: float) -> list[go.Scatter]:
+    """One static loss curve per pinned run; losses below floor (0 included) drawn at floor."""
+    traces = []
+    for i, pin in enumerate(pins):
+        colour, dash, _ = _style(i)
+        label = escape_html(pin.label)
+        traces.append(
+            go.Scatter(
+                x=list(range(len(pin.loss))),
+                y=np.maximum(pin.loss, floor).tolist(),
+                mode="lines",
+                name=label,
+                line={"color": colour, "width": theme.line_width, "dash": dash},
+                hovertemplate=f"{label}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+            )
+        )
+    return traces

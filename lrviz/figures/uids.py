@@ -1,0 +1,26 @@
+"""Trace uids of what changes with the epoch: the player redraws only these traces."""
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+FIT_RESIDUALS = "fit.residuals"
+FIT_LINE = "fit.line"
+CONTOUR_PATH = "contour.path"
+CONTOUR_LEGS = "contour.legs"
+CONTOUR_ARROW = "contour.arrow"
+CONTOUR_CURRENT = "contour.current"
+CONTOUR_GRID = "contour.grid"
+LOSS_SO_FAR = "loss.so_far"
+LOSS_CURRENT = "loss.current"
+BOWL_PATH = "bowl.path"
+BOWL_CURRENT = "bowl.current"
+
+DYNAMIC: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "fit": (FIT_RESIDUALS, FIT_LINE),
+        "contour": (CONTOUR_PATH, CONTOUR_LEGS, CONTOUR_ARROW, CONTOUR_CURRENT),
+        "loss": (LOSS_SO_FAR, LOSS_CURRENT),
+        "bowl": (BOWL_PATH, BOWL_CURRENT),
+    }
+)
+"""Dynamic trace uids per panel. CONTOUR_GRID is static: the invisible targets for clicks."""

@@ -1,0 +1,231 @@
+"""Compare runs: pinned runs kept beside the one on screen, labelled by what sets them apart.
+
+Pure (no streamlit). The player gets the run on screen as usual; pinned runs ride along as
+static traces of its figures, and the axes are framed to hold every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import plotly.io as pio
+from numpy.typing import NDArray
+
+from lrviz.core import Dataset, History
+from lrviz.explain.numbers import fmt
+from lrviz.figures.pinned import PinnedPath, pinned_contour_traces, pinned_loss_traces
+from lrviz.figures.scene import make_scene
+from lrviz.figures.theme import Theme
+from lrviz.figures.uids import CONTOUR_PATH, DYNAMIC, LOSS_SO_FAR
+from lrviz.player.payload import payload
+from lrviz.player.run import Run, RunSettings
+
+SHORT_NAMES = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov", "adam": "Adam"}
+MAX_DATA_LABEL = 32
+NOW = "now"
+PINNED = "pinned"
+
+
+def data_id(data: Dataset) -> str:
+    """A short name for the points of data: same points, same name."""
+    digest = hashlib.sha256(data.x.tobytes())
+    digest.update(data.y.tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _frozen(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    copy = np.array(values, dtype=np.float64)
+    copy.setflags(write=False)
+    return copy
+
+
+@dataclass(frozen=True, eq=False)
+class Pin:
+    """A finished run kept for comparison: its settings, its data and its trajectory.
+
+    data_id: data_id() of the points it was trained on; data_name: how to call them (plain
+    text). w, b, loss: read-only float64 arrays of length epochs run + 1.
+    """
+
+    settings: RunSettings
+    data_id: str
+    data_name: str
+    w: NDArray[np.float64]
+    b: NDArray[np.float64]
+    loss: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, run: Run, data_name: str) -> Pin:
+        """Pin run (its trajectory is copied, so the pin owns it)."""
+        h = run.scene.history
+        return cls(
+            run.settings,
+            data_id(run.scene.data),
+            data_name,
+            _frozen(h.w),
+            _frozen(h.b),
+            _frozen(h.loss),
+        )
+
+    @property
+    def pin_id(self) -> str:
+        """Same data and settings, same id: pinning a run twice keeps one copy."""
+        return hashlib.sha256(f"{self.data_id}|{self.settings!r}".encode()).hexdigest()[:16]
+
+
+def _start(s: RunSettings) -> str:
+    return f"start ({fmt(s.w0)}, {fmt(s.b0)})"
+
+
+def _batch(s: RunSettings) -> str:
+    size = s.config.batch_size
+    return "full batch" if size is None else "SGD" if size == 1 else f"batch {size}"
+
+
+def _optimizer_detail(s: RunSettings) -> str:
+    c = s.config
+    if c.optimizer in ("momentum", "nesterov"):
+        return f"β = {fmt(c.momentum)}"
+    if c.optimizer == "adam":
+        return f"β₁ = {fmt(c.beta1)}, β₂ = {fmt(c.beta2)}, ε = {fmt(c.eps)}"
+    return ""
+
+
+def _seed(s: RunSettings) -> str:
+    return "" if s.config.batch_size is None else f"seed {s.config.seed}"
+
+
+def _among(values: list[str], groups: Sequence[object]) -> list[str]:
+    """values[i] where another run of the same group has a different value, else ""."""
+    return [
+        v if any(g == groups[i] and values[j] != v for j, g in enumerate(groups)) else ""
+        for i, v in enumerate(values)
+    ]
+
+
+def run_labels(settings: Sequence[RunSettings], data_names: Sequence[str]) -> list[str]:
+    """One short label per run naming only what differs between the runs, e.g.
+    ["α = 0.01", "α = 0.05"] or ["GD", "Adam"]; "same settings" when nothing does.
+    """
+    names = [n if len(n) <= MAX_DATA_LABEL else n[: MAX_DATA_LABEL - 1] + "…" for n in data_names]
+    fields = [
+        names,
+        [SHORT_NAMES.get(s.config.optimizer, s.config.optimizer) for s in settings],
+        [f"α = {fmt(s.config.lr)}" for s in settings],
+        [_optimizer_detail(s) for s in settings],
+        [_batch(s) for s in settings],
+        [_seed(s) for s in settings],
+        [_start(s) for s in settings],
+        [f"{s.epochs} epochs" for s in settings],
+    ]
+    # Optimizer details and seeds only tell apart runs of one optimizer, or of mini-batches.
+    fields[3] = _among(fields[3], fields[1])
+    fields[5] = _among(fields[5], [bool(v) for v in fields[5]])
+    differing = [column for column in fields if len(set(column)) > 1]
+    labels = [", ".join(c[i] for c in differing if c[i]) for i in range(len(settings))]
+    return [label or "same settings" for label in labels]
+
+
+def framed_run(run: Run, pins: Sequence[Pin]) -> Run:
+    """run with its axes widened to hold the pinned runs: paths of pins on the same data on
+    the contour, every pin's loss on the loss axis. The trajectory and all else stay."""
+    if not pins:
+        return run
+    scene = run.scene
+    h = scene.history
+    here = data_id(scene.data)
+    same = [p for p in pins if p.data_id == here]
+    merged = History(
+        w=np.concatenate([h.w, *(p.w for p in same)]),
+        b=np.concatenate([h.b, *(p.b for p in same)]),
+        loss=np.concatenate([h.loss, *(p.loss for p in pins)]),
+        dw=h.dw,
+        db=h.db,
+        diverged_at=h.diverged_at,
+        epochs=h.epochs,
+    )
+    wide = make_scene(scene.data, merged)
+    framed = replace(
+        scene,
+        w_range=wide.w_range,
+        b_range=wide.b_range,
+        path_leaves_view=wide.path_leaves_view,
+        arrow_scale=wide.arrow_scale,
+        loss_floor=wide.loss_floor,
+        loss_top=wide.loss_top,
+        level_excess=wide.level_excess,
+    )
+    return replace(run, scene=framed)
+
+
+def compare_key(key: str, pins: Sequence[Pin]) -> str:
+    """Names the payload of the run with key `key` drawn beside these pins."""
+    text = "|".join([key, *(p.pin_id for p in pins)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _traces_json(traces: Sequence[Any]) -> list[dict[str, Any]]:
+    return json.loads(pio.to_json({"data": list(traces), "layout": {}}, validate=False))["data"]
+
+
+def _splice(figure: dict[str, Any], traces: list[dict[str, Any]], panel: str) -> None:
+    """Insert traces just below the panel's moving traces: drawn once, under the live path."""
+    uids = DYNAMIC[panel]
+    data = figure["data"]
+    first = next((i for i, t in enumerate(data) if t.get("uid") in uids), len(data))
+    figure["data"] = data[:first] + traces + data[first:]
+
+
+def _rename(figure: dict[str, Any], uid: str, name: str) -> None:
+    for trace in figure["data"]:
+        if trace.get("uid") == uid:
+            trace["name"] = name
+
+
+def compare_payload(
+    run: Run,
+    pins: Sequence[Pin],
+    data_name: str,
+    theme: Theme,
+    plotly_url: str,
+    key: str,
+    view: str,
+) -> dict[str, Any]:
+    """The player's payload for run (see lrviz.player.payload) with the pins drawn beside it.
+
+    Labels come from run_labels over the run and the pins; data_name names the run's data.
+    """
+    framed = framed_run(run, pins)
+    body = payload(framed, theme, plotly_url, key, view)
+    if not pins:
+        return body
+    here = data_id(run.scene.data)
+    labels = run_labels(
+        [run.settings, *(p.settings for p in pins)], [data_name, *(p.data_name for p in pins)]
+    )
+    paths = [
+        PinnedPath(f"{label} ({PINNED})", p.w, p.b, p.loss, p.data_id == here)
+        for label, p in zip(labels[1:], pins, strict=True)
+    ]
+    figures = body["figures"]
+    _splice(figures["contour"], _traces_json(pinned_contour_traces(paths, theme)), "contour")
+    _splice(
+        figures["loss"],
+        _traces_json(pinned_loss_traces(paths, theme, framed.scene.loss_floor)),
+        "loss",
+    )
+    now = f"{labels[0]} ({NOW})"
+    _rename(figures["contour"], CONTOUR_PATH, now)
+    _rename(figures["loss"], LOSS_SO_FAR, now)
+    # Every run's epochs on one axis: the longest run sets its length.
+    last = max(run.scene.last_epoch, *(len(p.loss) - 1 for p in pins), 1)
+    figures["loss"]["layout"]["xaxis"]["range"] = [-0.02 * last, 1.02 * last]
+    for trace in figures["loss"]["data"]:
+        if str(trace.get("name", "")).startswith("optimum loss"):
+            trace["x"] = [0, last]
+    return body

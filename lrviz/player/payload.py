@@ -1,0 +1,96 @@
+"""Everything the browser needs to play one run, as compact JSON bytes sent once per run.
+
+O(epochs + n): the trajectory arrays, each epoch's status text, and the four figures at epoch 0
+(the player redraws only their dynamic traces, from the arrays).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from lrviz.explain.numbers import fmt
+from lrviz.figures import plot_bowl, plot_contour, plot_fit, plot_loss_curve
+from lrviz.figures.bowl import bowl_top
+from lrviz.figures.loss_curve import loss_ranges
+from lrviz.figures.theme import Theme
+from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC
+from lrviz.player.run import Run
+
+
+def _figure(fig: go.Figure) -> Any:
+    # remove_uids=False: the player finds its dynamic traces by uid.
+    return json.loads(pio.to_json(fig, validate=False, remove_uids=False))
+
+
+def payload_key(run_id: str, theme: Theme, plotly_url: str) -> str:
+    """Names one payload: the run, drawn with a theme, loading plotly.js from a URL."""
+    digest = hashlib.sha256(f"{run_id}|{theme!r}|{plotly_url}".encode())
+    return digest.hexdigest()[:16]
+
+
+def payload(
+    run: Run, theme: Theme, plotly_url: str, key: str = "", view: str = ""
+) -> dict[str, Any]:
+    """The run as a JSON-ready dict (see player.js for how each field is used).
+
+    key: names this payload (payload_key); the player redraws when it changes. view: the name
+    the browser knows the run by (default run.run_id); the player goes back to epoch 0 when
+    it changes, and reports the epoch on screen with it.
+    """
+    scene = run.scene
+    h = scene.history
+    log_range, lin_range = loss_ranges(scene)
+    idx = scene.residual_idx
+    return {
+        "run": view or run.run_id,
+        "key": key or payload_key(run.run_id, theme, plotly_url),
+        "plotly_url": plotly_url,
+        "last": scene.last_epoch,
+        "budget": run.settings.epochs,
+        "stops": list(run.stops),
+        "uids": {panel: list(uids) for panel, uids in DYNAMIC.items()},
+        "grid_uid": CONTOUR_GRID,
+        "figures": {
+            "fit": _figure(plot_fit(scene, 0, theme)),
+            "contour": _figure(plot_contour(scene, 0, theme)),
+            "loss": _figure(plot_loss_curve(scene, 0, theme, log_y=True)),
+            "bowl": _figure(plot_bowl(scene, 0, theme)),
+        },
+        "traj": {
+            "w": h.w.tolist(),
+            "b": h.b.tolist(),
+            "loss": h.loss.tolist(),
+            "dw": h.dw.tolist(),
+            "db": h.db.tolist(),
+        },
+        "text": {
+            "loss": [fmt(v) for v in h.loss],
+            "w": [fmt(v) for v in h.w],
+            "b": [fmt(v) for v in h.b],
+            "dw": [fmt(v) for v in h.dw],
+            "db": [fmt(v) for v in h.db],
+        },
+        "optimum_loss_text": fmt(scene.optimum.loss),
+        "geom": {
+            "fit_x": list(scene.fit_x),
+            "res_x": scene.data.x[idx].tolist(),
+            "res_y": scene.data.y[idx].tolist(),
+            "arrow_scale": scene.arrow_scale,
+            "loss_floor": scene.loss_floor,
+            "loss_log_range": [math.log10(log_range[0]), math.log10(log_range[1])],
+            "loss_lin_range": list(lin_range),
+            "bowl_top": bowl_top(scene),
+        },
+    }
+
+
+def encode(data: dict[str, Any]) -> bytes:
+    """UTF-8 JSON; raises ValueError rather than ever sending NaN or inf to the browser."""
+    text = json.dumps(data, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")

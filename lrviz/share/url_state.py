@@ -1,0 +1,246 @@
+"""Run settings <-> URL query parameters; bad values are clamped or dropped, each with a notice.
+
+Use:
+    params = to_params(run.settings, present=True, epoch=12)   # {"w0": "0.0", "lr": "0.01", ...}
+    parsed = from_params(st.query_params.to_dict())            # never raises
+    st.session_state.update(parsed.values)                     # widget keys of lrviz.ui.settings
+    for text in parsed.notices: st.warning(escape_markdown(text))
+
+Parameters (all optional; a missing one keeps the app's default):
+    w0, b0     start, within ±START_LIMIT          lr      learning rate, snapped to the slider
+    epochs     budget, 0..MAX_EPOCHS               opt     gd | momentum | nesterov | adam
+    beta       momentum β (momentum, nesterov)     beta1, beta2, eps   Adam's settings
+    batch      full | sgd | points per batch       seed    shuffle seed (mini-batches)
+    present    1 for presentation mode             epoch   the epoch on screen
+Notices are plain text quoting at most SHOWN_CHARS characters of what was given: escape them
+(lrviz.data.escape_markdown) before showing them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from lrviz.player.run import MAX_EPOCHS, RunSettings
+from lrviz.ui.settings import (
+    BATCH_MODES,
+    BETA2_CHOICES,
+    EPS_CHOICES,
+    LR_CHOICES,
+    OPTIMIZER_NAMES,
+    START_LIMIT,
+)
+
+RUN_KEYS = ("w0", "b0", "lr", "epochs", "opt", "beta", "beta1", "beta2", "eps", "batch", "seed")
+VIEW_KEYS = ("present", "epoch")
+KEYS = RUN_KEYS + VIEW_KEYS
+# No honest value is longer; a longer one is refused before any parsing.
+MAX_VALUE_CHARS = 40
+SHOWN_CHARS = 24
+MAX_SEED = 2**31 - 1
+MAX_BATCH = 100_000
+MAX_BETA = 0.99
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+# Two numbers this close (relative) are the same slider stop written differently.
+_SAME = 1e-9
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a query string asks for.
+
+    values: session-state values for the run-settings widgets (keys of lrviz.ui.settings.DEFAULTS).
+    present: presentation mode, or None if not given. epoch: the epoch to show (>= 0), or None.
+    notices: one plain-text sentence per value clamped, snapped or ignored. unknown: keys not ours.
+    """
+
+    values: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    present: bool | None = None
+    epoch: int | None = None
+    notices: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+
+class _Refused(ValueError):
+    """A value that cannot be used at all; its message says why."""
+
+
+def quoted(text: str) -> str:
+    """text in quotes, cut to SHOWN_CHARS characters: safe to quote back however long it is."""
+    cut = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+    return f"“{cut}”"
+
+
+def _fmt(value: float) -> str:
+    # Shortest text that reads back to the same float: a shared link reproduces the run exactly.
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _number(text: str) -> float:
+    if len(text) > MAX_VALUE_CHARS:
+        raise _Refused(f"is too long ({len(text):,} characters)")
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise _Refused("is not a number") from None
+    if not math.isfinite(value):
+        raise _Refused("is not a finite number")
+    return value
+
+
+def _whole(text: str, lo: int, hi: int, name: str, notices: list[str]) -> int:
+    value = _number(text)
+    whole = min(max(round(value), lo), hi)
+    if whole != value:
+        notices.append(
+            f"{name} {quoted(text)} must be a whole number from {lo:,} to {hi:,}; using {whole:,}."
+        )
+    return whole
+
+
+def _clamped(text: str, lo: float, hi: float, name: str, notices: list[str]) -> float:
+    value = _number(text)
+    kept = min(max(value, lo), hi)
+    if kept != value:
+        notices.append(
+            f"{name} {quoted(text)} is outside {_fmt(lo)} to {_fmt(hi)}; using {_fmt(kept)}."
+        )
+    return kept
+
+
+def _snapped(text: str, choices: Sequence[float], name: str, notices: list[str]) -> float:
+    """The choice nearest to the value on a log scale (all choices > 0)."""
+    value = _number(text)
+    if value <= 0:
+        raise _Refused("must be greater than 0")
+    best = min(choices, key=lambda c: abs(math.log(c / value)))
+    if abs(best - value) > _SAME * best:
+        notices.append(
+            f"{name} {quoted(text)} is not one of the choices; using the nearest, {_fmt(best)}."
+        )
+    return best
+
+
+def _flag(text: str) -> bool:
+    word = text.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise _Refused("is not 1 or 0")
+
+
+def _batch(text: str, notices: list[str]) -> tuple[str, int | None]:
+    word = text.strip().lower()
+    if word == "full":
+        return BATCH_MODES[0], None
+    if word == "sgd":
+        return BATCH_MODES[2], 1
+    size = _whole(text, 1, MAX_BATCH, "Batch size", notices)
+    return (BATCH_MODES[2], 1) if size == 1 else (BATCH_MODES[1], size)
+
+
+def _read(key: str, text: str, out: dict[str, object], notices: list[str]) -> None:
+    """Put the value of one parameter into out; raises _Refused if it cannot be used."""
+    if key in ("w0", "b0"):
+        name = "Start w₀" if key == "w0" else "Start b₀"
+        out[key] = _clamped(text, -START_LIMIT, START_LIMIT, name, notices)
+    elif key == "lr":
+        out["lr"] = _snapped(text, LR_CHOICES, "Learning rate α", notices)
+    elif key == "epochs":
+        out["epochs"] = _whole(text, 0, MAX_EPOCHS, "Epoch budget", notices)
+    elif key == "opt":
+        name = text.strip().lower()
+        if name not in OPTIMIZER_NAMES:
+            raise _Refused(f"is not one of {', '.join(OPTIMIZER_NAMES)}")
+        out["optimizer"] = name
+    elif key in ("beta", "beta1"):
+        name = "Momentum β" if key == "beta" else "Adam's β₁"
+        beta = _clamped(text, 0.0, MAX_BETA, name, notices)
+        out["momentum" if key == "beta" else "beta1"] = round(beta, 2)
+    elif key == "beta2":
+        out["beta2"] = _snapped(text, BETA2_CHOICES, "Adam's β₂", notices)
+    elif key == "eps":
+        out["eps"] = _snapped(text, EPS_CHOICES, "Adam's ε", notices)
+    elif key == "batch":
+        out["batch_mode"], size = _batch(text, notices)
+        if size is not None:
+            out["batch_size"] = size
+    elif key == "seed":
+        out["seed"] = _whole(text, 0, MAX_SEED, "Shuffle seed", notices)
+    elif key == "present":
+        out["present"] = _flag(text)
+    elif key == "epoch":
+        out["epoch"] = _whole(text, 0, MAX_EPOCHS, "Epoch", notices)
+
+
+def from_params(params: Mapping[str, str], other_keys: Sequence[str] = ()) -> Parsed:
+    """Read a query string's parameters (last value of each). Never raises for any text.
+
+    other_keys: parameters another part of the app reads (the data source); they are neither
+    read here nor reported as unknown.
+    """
+    out: dict[str, object] = {}
+    notices: list[str] = []
+    unknown: list[str] = []
+    for raw_key, raw_value in params.items():
+        key, text = str(raw_key), str(raw_value)
+        if key in other_keys:
+            continue
+        if key not in KEYS:
+            unknown.append(key)
+            continue
+        try:
+            _read(key, text, out, notices)
+        except _Refused as why:
+            notices.append(f"Link parameter {quoted(key)} = {quoted(text)} {why}; ignored.")
+    if unknown:
+        names = ", ".join(quoted(k) for k in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        notices.append(f"Unknown link parameters ignored: {names}.")
+    present = out.pop("present", None)
+    epoch = out.pop("epoch", None)
+    return Parsed(
+        values=MappingProxyType(out),
+        present=present if isinstance(present, bool) else None,
+        epoch=epoch if isinstance(epoch, int) else None,
+        notices=tuple(notices),
+        unknown=tuple(unknown),
+    )
+
+
+def to_params(settings: RunSettings, *, present: bool = False, epoch: int = 0) -> dict[str, str]:
+    """The query parameters that reproduce settings, the presentation mode and the epoch shown.
+
+    Optimizer settings are written only for the optimizer that uses them, the seed only for
+    mini-batches, present and epoch only when they differ from the default (off, 0).
+    """
+    config = settings.config
+    params = {
+        "w0": _fmt(settings.w0),
+        "b0": _fmt(settings.b0),
+        "lr": _fmt(config.lr),
+        "epochs": str(settings.epochs),
+        "opt": config.optimizer,
+    }
+    if config.optimizer in ("momentum", "nesterov"):
+        params["beta"] = _fmt(config.momentum)
+    if config.optimizer == "adam":
+        params.update(beta1=_fmt(config.beta1), beta2=_fmt(config.beta2), eps=_fmt(config.eps))
+    size = config.batch_size
+    params["batch"] = "full" if size is None else "sgd" if size == 1 else str(size)
+    if size is not None:
+        params["seed"] = str(config.seed)
+    if present:
+        params["present"] = "1"
+    if epoch > 0:
+        params["epoch"] = str(epoch)
+    return params
+
+
+def widget_values(settings: RunSettings) -> Mapping[str, object]:
+    """The run-settings widgets' session-state values that make settings (for a preset run)."""
+    return from_params(to_params(settings)).values

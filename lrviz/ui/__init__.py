@@ -1,0 +1,1 @@
+"""Streamlit helpers: each `*_ui()` draws one part of the page and returns what it decided."""

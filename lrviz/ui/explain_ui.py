@@ -1,0 +1,186 @@
+"""The chain-rule panel: backprop at the epoch on screen, every number from the core's record."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lrviz.core import Dataset, StepRecord, TrainConfig, TrainState, record_at
+from lrviz.explain import (
+    GRAPH_CAPTION,
+    PerPoint,
+    batch_points,
+    batch_tex,
+    check_tex,
+    epoch_summary,
+    gradient_check,
+    graph_dot,
+    optimum_note,
+    overflow_note,
+    page_rows,
+    pages,
+    point_label,
+    single_point_tex,
+    step_overflow_note,
+    table_columns,
+    top_rows,
+    update_table,
+    update_tex,
+    verdict,
+)
+from lrviz.figures.pull import plot_point_pull
+
+TABLE_ROWS = 50
+"""Rows per page of the per-point and per-update tables."""
+
+SELECTBOX_POINTS = 500
+"""Up to this many points the selector lists them all; past it, a number box picks one."""
+
+
+# Each widget in the panel reruns the page; replaying up to `epoch` steps every time would make
+# a mini-batch run on 10,000 points lag. Records are immutable, so sessions can share them.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _recorded(
+    data: Dataset, config: TrainConfig, w0: float, b0: float, epoch: int
+) -> tuple[TrainState, StepRecord]:
+    return record_at(data, config, w0, b0, epoch)
+
+
+def explain_ui(
+    data: Dataset,
+    config: TrainConfig,
+    w0: float,
+    b0: float,
+    epoch: int,
+    *,
+    selected: int | None = None,
+    recorded: tuple[TrainState, StepRecord] | None = None,
+    key: str = "explain",
+) -> int:
+    """Draw the panel for the step taken at `epoch` (0 = the first step) and return point i.
+
+    Wire it with one line, where the app has its Dataset, TrainConfig, start and epoch on screen:
+
+        point = explain_ui(data, config, w0, b0, epoch)
+
+    selected: a point picked elsewhere (e.g. the data panel); it moves this panel's selector when
+    it changes. recorded: `lrviz.core.record_at(data, config, w0, b0, epoch)` if the caller has
+    it already; otherwise the panel replays and caches it. key: prefix of its widget keys.
+    Returns the chosen point's index (0 … n-1), for the fit panel to highlight.
+    """
+    try:
+        state, rec = recorded or _recorded(data, config, w0, b0, epoch)
+    except ValueError as err:
+        st.error(f"Nothing to explain yet: {err}")
+        return 0 if selected is None else int(selected)
+    pts = PerPoint.of(rec)
+    point = _choose_point(pts, selected, key)
+    overflow = overflow_note(rec)
+    if overflow:
+        st.warning(overflow)
+        return point
+    note = optimum_note(data)
+    if note:
+        st.info(note)
+    last_step = step_overflow_note(rec)
+    if last_step:
+        st.warning(last_step)
+
+    st.markdown(f"**The computation graph for point {point}, at epoch {rec.epoch}**")
+    st.graphviz_chart(graph_dot(rec, point, pts), width="stretch")
+    st.caption(GRAPH_CAPTION)
+
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.markdown(f"**Point {point}, step by step**")
+        st.latex(single_point_tex(rec, point, pts))
+    with right:
+        st.markdown(f"**All {pts.n} points: the batch means**")
+        st.latex(batch_tex(rec, pts))
+        if len(rec.updates) > 1:
+            st.caption(
+                "These are the full-data means at the start of the epoch. With mini-batches each "
+                "update uses the mean over its own batch instead, as spelled out below."
+            )
+
+    st.markdown("**The update**")
+    st.caption(epoch_summary(rec, config))
+    j = _choose_update(rec, key)
+    if len(rec.updates) > 1:
+        st.caption(f"Update {j} used {batch_points(rec.updates[j], pts.n)}.")
+    st.latex(update_tex(rec, config, state, j))
+
+    tab_points, tab_check, tab_updates = st.tabs(["Every point", "Gradient check", "Updates"])
+    with tab_points:
+        _points_table(rec, pts, point, key)
+    with tab_check:
+        checks = gradient_check(data, rec)
+        st.caption(verdict(checks))
+        for column, check in zip(st.columns(2), checks, strict=True):
+            column.latex(check_tex(check))
+    with tab_updates:
+        _updates_table(rec, key)
+    return point
+
+
+def _choose_point(pts: PerPoint, selected: int | None, key: str) -> int:
+    """A selector over the points, moved to `selected` whenever the caller's choice changes."""
+    widget = f"{key}:point" if pts.n <= SELECTBOX_POINTS else f"{key}:point_number"
+    outside = f"{key}:point_outside"
+    if selected is not None and st.session_state.get(outside) != selected:
+        st.session_state[outside] = selected
+        st.session_state[widget] = int(selected)
+    if not 0 <= st.session_state.get(widget, 0) < pts.n:
+        st.session_state[widget] = 0  # the data changed under the old choice
+    if pts.n <= SELECTBOX_POINTS:
+        return int(
+            st.selectbox(
+                "Point i to follow",
+                range(pts.n),
+                format_func=lambda i: point_label(pts, i),
+                key=widget,
+            )
+        )
+    point = int(st.number_input("Point i to follow", 0, pts.n - 1, step=1, key=widget))
+    st.caption(point_label(pts, point))
+    return point
+
+
+def _choose_update(rec: StepRecord, key: str) -> int:
+    """Which of the epoch's updates to spell out; only asked when there is more than one."""
+    count = len(rec.updates)
+    widget = f"{key}:update"
+    if count == 1:
+        return 0
+    if not 0 <= st.session_state.get(widget, 0) < count:
+        st.session_state[widget] = 0
+    label = f"Update (batch) to spell out, 0 to {count - 1}"
+    return int(st.number_input(label, 0, count - 1, step=1, key=widget))
+
+
+def _points_table(rec: StepRecord, pts: PerPoint, point: int, key: str) -> None:
+    """Per-point table (paged, or the hardest pullers, past TABLE_ROWS) and the pull chart."""
+    if pts.n <= TABLE_ROWS:
+        page = page_rows(pts.n, 0, TABLE_ROWS)
+    else:
+        modes = ["Points that pull hardest", "All points, by page"]
+        mode = st.radio("Rows", modes, horizontal=True, key=f"{key}:rows")
+        if mode == modes[1]:
+            last = pages(pts.n, TABLE_ROWS)
+            number = st.number_input(f"Page, 1 to {last}", 1, last, step=1, key=f"{key}:page")
+            page = page_rows(pts.n, int(number) - 1, TABLE_ROWS)
+        else:
+            page = top_rows(pts, TABLE_ROWS)
+        st.caption(page.caption)
+    st.dataframe(table_columns(rec, page, pts), hide_index=True, key=f"{key}:table")
+    st.plotly_chart(plot_point_pull(rec, point, pts), key=f"{key}:pull")
+
+
+def _updates_table(rec: StepRecord, key: str) -> None:
+    """One row per update of the epoch: its batch, gradient, change and optimizer state."""
+    count = len(rec.updates)
+    start = 0
+    if count > TABLE_ROWS:
+        last = pages(count, TABLE_ROWS)
+        number = st.number_input(f"Page, 1 to {last}", 1, last, step=1, key=f"{key}:upage")
+        start = (int(number) - 1) * TABLE_ROWS
+    st.dataframe(update_table(rec, start, TABLE_ROWS), hide_index=True, key=f"{key}:updates")

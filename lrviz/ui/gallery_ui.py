@@ -1,0 +1,81 @@
+"""The scenario gallery: one click loads a prepared lesson (data, settings, runs pinned)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lrviz.data import escape_markdown
+from lrviz.player.run import RunSettings
+from lrviz.share.url_state import widget_values
+from lrviz.ui.compare_ui import set_pins
+from lrviz.ui.data_ui import set_data_source
+from lrviz.ui.scenarios import Lesson, data_label, lesson_pins, lessons
+from lrviz.ui.settings import DEFAULTS
+
+LESSON_KEY = "lrviz_lesson"
+"""Session state: key of the lesson last loaded."""
+_PROBLEM = "lrviz_lesson_problem"  # why the last click could not load its lesson (plain text)
+COLUMNS = 4
+
+
+def load_lesson(key: str) -> None:
+    """Callback: make the lesson `key` the data, settings and pins on screen.
+
+    Nothing changes if its data or pinned runs cannot be had; the reason is shown instead.
+    """
+    state = st.session_state
+    found = {lesson.key: lesson for lesson in lessons()}.get(key)
+    if found is None:
+        return
+    try:
+        pinned = lesson_pins(found)
+    except ValueError as error:
+        state[_PROBLEM] = f"{found.title}: {error}"
+        return
+    problem = set_data_source(found.source)
+    if problem:
+        state[_PROBLEM] = f"{found.title}: {problem}"
+        return
+    state.update(DEFAULTS)
+    state.update(widget_values(found.settings))
+    set_pins(pinned)
+    state[LESSON_KEY] = key
+    state.pop(_PROBLEM, None)
+
+
+def _same_run(a: RunSettings, b: RunSettings) -> bool:
+    return (a.w0, a.b0, a.epochs, a.config) == (b.w0, b.b0, b.epochs, b.config)
+
+
+def active_lesson(settings: RunSettings, data_name: str) -> Lesson | None:
+    """The lesson last loaded, while its data and settings are still the ones on screen."""
+    key = st.session_state.get(LESSON_KEY)
+    for lesson in lessons():
+        if lesson.key == key:
+            same_data = data_label(lesson.source) == data_name
+            return lesson if same_data and _same_run(lesson.settings, settings) else None
+    return None
+
+
+def gallery_ui(settings: RunSettings, data_name: str) -> Lesson | None:
+    """Draw the gallery's buttons and the caption of the lesson on screen; returns that lesson."""
+    st.markdown("**Scenario gallery**")
+    all_lessons = lessons()
+    for start in range(0, len(all_lessons), COLUMNS):
+        row = all_lessons[start : start + COLUMNS]
+        for column, lesson in zip(st.columns(COLUMNS), row, strict=False):
+            column.button(
+                lesson.title,
+                key=f"lrviz_lesson_{lesson.key}",
+                on_click=load_lesson,
+                args=(lesson.key,),
+                help=lesson.caption,
+                width="stretch",
+            )
+    problem = st.session_state.get(_PROBLEM)
+    if problem:
+        st.error(f"This lesson could not be loaded: {escape_markdown(problem)}")
+    lesson = active_lesson(settings, data_name)
+    if lesson is not None:
+        st.info(f"**{lesson.title}.** {escape_markdown(lesson.caption)}")
+    return lesson

@@ -1,0 +1,24 @@
+"""Page-wide setup: title, wide layout, and tighter margins so the panels fit a 720 px projector."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+TITLE = "lrviz · backpropagation playground"
+
+# Streamlit's default top padding (6rem) is a sixth of a 720 px screen; the charts need it more.
+_STYLE = """
+<style>
+[data-testid="stMainBlockContainer"] {
+  padding: 2.4rem 1.5rem 1.5rem; max-width: none;
+}
+[data-testid="stMain"] [data-testid="stAlertContainer"] { padding: 0.45rem 0.9rem; }
+[data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
+</style>
+"""
+
+
+def page_setup_ui() -> None:
+    """Configure the page; call first."""
+    st.set_page_config(page_title=TITLE, page_icon="📉", layout="wide")
+    st.html(_STYLE)

@@ -1,0 +1,170 @@
+"""The scenario gallery's lessons: data, settings and runs to pin, computed from the data.
+
+Pure (no streamlit). Learning rates come from the data's stable limit 2/λ_max
+(lrviz.core.curvature), snapped to the sidebar's slider stops, so each lesson shows what its
+title says on its own data: α too small crawls, near the limit zig-zags, too large diverges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lrviz.core import Dataset, TrainConfig, curvature, make_dataset
+from lrviz.data import fit_scaling, standardize
+from lrviz.explain.numbers import fmt
+from lrviz.player.compare import Pin
+from lrviz.player.run import RunSettings, make_run
+from lrviz.ui.data_source import DataSource, preset_source, resolve
+from lrviz.ui.settings import LR_CHOICES
+
+ARTICLE = "Article example"
+UNSCALED = "Unscaled x"
+OUTLIERS = "Outliers"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One prepared lesson: a title, its one-line caption (plain text), the data (source), the
+    run's settings, and runs to pin beside it (each with its own data)."""
+
+    key: str
+    title: str
+    caption: str
+    source: DataSource
+    settings: RunSettings
+    pinned: tuple[tuple[DataSource, RunSettings], ...] = ()
+
+
+def data_label(src: DataSource) -> str:
+    """A short name for the data of src, for legends: "Unscaled x, standardized"."""
+    if src.kind == "preset":
+        name = src.preset
+    elif src.kind == "generator" and src.spec is not None:
+        name = f"generated, seed {src.spec.seed}"
+    elif src.kind == "upload":
+        name = src.label or "uploaded file"
+    elif src.kind == "edited":
+        name = "edited table"
+    else:
+        name = "points from a link"
+    return f"{name}, standardized" if src.standardize else name
+
+
+def dataset_of(src: DataSource) -> Dataset:
+    """The points src trains on: x standardized when src says so. DataError if not held."""
+    points = resolve(src)
+    x = standardize(points.x, fit_scaling(points.x)) if src.standardize else points.x
+    return make_dataset(x, points.y)
+
+
+def below(value: float) -> float:
+    """The largest slider stop at or below value (the smallest stop if none is)."""
+    return max((c for c in LR_CHOICES if c <= value), default=LR_CHOICES[0])
+
+
+def above(value: float) -> float:
+    """The smallest slider stop above value (the largest stop if none is)."""
+    return min((c for c in LR_CHOICES if c > value), default=LR_CHOICES[-1])
+
+
+def _gd(lr: float, epochs: int, **extra: object) -> RunSettings:
+    return RunSettings(epochs=epochs, config=TrainConfig(lr=lr, **extra))  # type: ignore[arg-type]
+
+
+def _ratio(lr: float, limit: float) -> str:
+    return f"α = {fmt(lr)} is {fmt(lr / limit, 2)}× the stable limit {fmt(limit, 3)}"
+
+
+def lessons() -> tuple[Lesson, ...]:
+    """Every lesson, in teaching order."""
+    article = preset_source(ARTICLE)
+    limit = curvature(dataset_of(article)).max_stable_lr
+    small, right = below(limit / 40), below(1 / curvature(dataset_of(article)).eigenvalues[1])
+    near, large = below(0.96 * limit), above(1.1 * limit)
+    base = below(limit / 8)
+    unscaled = preset_source(UNSCALED)
+    raw_limit = curvature(dataset_of(unscaled)).max_stable_lr
+    scaled = unscaled.with_standardize(True)
+    scaled_lr = below(0.3 * curvature(dataset_of(scaled)).max_stable_lr)
+    outliers = preset_source(OUTLIERS)
+    out_lr = below(0.5 * curvature(dataset_of(outliers)).max_stable_lr)
+    gd = _gd(base, 300)
+    adam = below(10 * base)
+    return (
+        Lesson(
+            "small",
+            "α too small",
+            f"{_ratio(small, limit)}: every step is safe but tiny, so the path crawls and the "
+            "budget runs out far from the minimum.",
+            article,
+            _gd(small, 1000),
+        ),
+        Lesson(
+            "right",
+            "α just right",
+            f"{_ratio(right, limit)}, about 1/λ_max: the steep direction settles at once and the "
+            "path runs straight down the valley.",
+            article,
+            _gd(right, 1000),
+        ),
+        Lesson(
+            "near",
+            "α near the limit",
+            f"{_ratio(near, limit)}: each step overshoots the valley floor, so the path "
+            "zig-zags across it while it creeps down.",
+            article,
+            _gd(near, 200),
+        ),
+        Lesson(
+            "large",
+            "α too large",
+            f"{_ratio(large, limit)}: every step overshoots by more than it corrects, and the "
+            "loss blows up.",
+            article,
+            _gd(large, 100),
+        ),
+        Lesson(
+            "momentum",
+            "momentum vs plain GD",
+            f"Same α = {fmt(base)}: plain GD (pinned) crawls along the valley; momentum β = 0.9 "
+            "builds up speed there, overshoots and swings in, far sooner.",
+            article,
+            _gd(base, 300, optimizer="momentum", momentum=0.9),
+            ((article, gd),),
+        ),
+        Lesson(
+            "adam",
+            "Adam",
+            f"Adam divides each step by the gradient's running size: it moves about α = "
+            f"{fmt(adam)} in w and b alike at first, whatever the slope. Plain GD pinned.",
+            article,
+            _gd(adam, 300, optimizer="adam"),
+            ((article, gd),),
+        ),
+        Lesson(
+            "scaling",
+            "unscaled vs standardized x",
+            f"On raw x (100–1000) the stable α is tiny ({fmt(raw_limit, 2)}) and the loss stalls "
+            f"(pinned); standardized, the bowl is round and α = {fmt(scaled_lr)} converges in a "
+            "few epochs.",
+            scaled,
+            _gd(scaled_lr, 300),
+            ((unscaled, _gd(0.5 * raw_limit, 300)),),
+        ),
+        Lesson(
+            "outlier",
+            "one outlier",
+            "One far point (x = 10, y = 24) drags the whole line towards it: its squared "
+            "residual outweighs the other nine points' pull.",
+            outliers,
+            _gd(out_lr, 1000),
+        ),
+    )
+
+
+def lesson_pins(lesson: Lesson, name: Callable[[DataSource], str] = data_label) -> tuple[Pin, ...]:
+    """Train the lesson's runs to pin (ValueError / DataError if their data cannot be had)."""
+    return tuple(
+        Pin.of(make_run(dataset_of(src), settings), name(src)) for src, settings in lesson.pinned
+    )

@@ -1,0 +1,128 @@
+"""The page's URL holds the whole screen: read once when a session opens, rewritten every run.
+
+Order in the script: ``read_link_ui`` before any widget (it presets their values), then the
+page, then ``link_epoch`` once the run is known, ``link_notices_ui`` where notices may show, and
+``write_link_ui`` at the end with what is on screen. Every value in a link is hostile input:
+``lrviz.share.url_state`` and ``lrviz.ui.data_source`` clamp or drop it, with a notice shown
+escaped here; nothing in a link can raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from lrviz.data import escape_markdown
+from lrviz.player.cursor import read_cursor
+from lrviz.player.run import RunSettings
+from lrviz.share.url_state import from_params, to_params
+from lrviz.ui.lecture_ui import PRESENT_KEY
+
+_LOADED = "lrviz_link_loaded"  # True once this session has read its link
+_NOTICES = "lrviz_link_notices"  # (view or None, tuple of plain-text notices)
+_EPOCH = "lrviz_link_epoch"  # (view or None, epoch) asked for by the link, until the player moves
+MAX_NOTICES = 8
+
+
+def read_link_ui(
+    data_keys: tuple[str, ...] = (),
+    apply_data: Callable[[Mapping[str, str]], list[str]] | None = None,
+) -> None:
+    """Apply the link's parameters to this session, once, before any widget is drawn.
+
+    data_keys: parameters the data source reads, handed to apply_data (which sets the data and
+    returns plain-text notices).
+    """
+    state = st.session_state
+    if state.get(_LOADED):
+        return
+    state[_LOADED] = True
+    params = {str(k): str(v) for k, v in st.query_params.to_dict().items()}
+    parsed = from_params(params, other_keys=data_keys)
+    state.update(parsed.values)
+    if parsed.present is not None:
+        state[PRESENT_KEY] = parsed.present
+    notices = list(parsed.notices)
+    if apply_data is not None and any(k in params for k in data_keys):
+        try:
+            notices += apply_data({k: v for k, v in params.items() if k in data_keys})
+        except Exception as error:  # a link must never break the page
+            notices.append(f"The data in the link was ignored ({type(error).__name__}).")
+    if notices:
+        state[_NOTICES] = (None, tuple(notices))
+    if parsed.epoch:
+        state[_EPOCH] = (None, parsed.epoch)
+
+
+def link_epoch(view: str, epoch: int, last: int, player_state: object) -> int:
+    """The epoch to show: the link's, for the run it opened, until the player reports one."""
+    state = st.session_state
+    pending = state.get(_EPOCH)
+    if pending is None:
+        return epoch
+    owner, wanted = pending
+    cursor = read_cursor(player_state)
+    if (owner is not None and owner != view) or (cursor is not None and cursor.run == view):
+        del state[_EPOCH]  # the settings changed, or the player took over
+        return epoch
+    if owner is None:
+        state[_EPOCH] = (view, wanted)
+        if wanted > last:
+            _add_notice(f"The link asks for epoch {wanted:,}; this run ends at {last:,}.")
+    return min(wanted, last)
+
+
+def _add_notice(text: str) -> None:
+    owner, notices = st.session_state.get(_NOTICES, (None, ()))
+    st.session_state[_NOTICES] = (owner, (*notices, text))
+
+
+def link_notices_ui(view: str) -> None:
+    """Show what the link asked for that was clamped or ignored, while its run is on screen."""
+    state = st.session_state
+    stored = state.get(_NOTICES)
+    if stored is None:
+        return
+    owner, notices = stored
+    if owner is None:
+        state[_NOTICES] = (view, notices)
+    elif owner != view:
+        del state[_NOTICES]
+        return
+    shown = [f"- {escape_markdown(text)}" for text in notices[:MAX_NOTICES]]
+    if len(notices) > MAX_NOTICES:
+        shown.append(f"- … and {len(notices) - MAX_NOTICES} more.")
+    st.warning("**Parts of this link were changed or ignored:**\n" + "\n".join(shown))
+
+
+def link_params(
+    settings: RunSettings, epoch: int, data_params: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The query parameters of the screen: data, run settings, presentation mode, epoch."""
+    present = bool(st.session_state.get(PRESENT_KEY, False))
+    return {**(data_params or {}), **to_params(settings, present=present, epoch=epoch)}
+
+
+def write_link_ui(params: Mapping[str, str]) -> None:
+    """Make the page's URL say params (only when it says something else)."""
+    if st.query_params.to_dict() != dict(params):
+        st.query_params.from_dict(params)
+
+
+def link_url(params: Mapping[str, str]) -> str:
+    """The full link: the app's address as the browser sees it, plus params."""
+    base = st.context.url or ""
+    return f"{base}?{urlencode(dict(params))}"
+
+
+def share_ui(params: Mapping[str, str], note: str = "") -> None:
+    """The link to this screen, with a copy button (top right of the box)."""
+    st.markdown("**Link to this screen**")
+    st.code(link_url(params), language=None, wrap_lines=True)
+    st.caption(
+        "Copy it with the button at the box's right. It opens the same data, settings, "
+        "epoch and presentation mode in any browser."
+        + (f" {escape_markdown(note)}" if note else "")
+    )

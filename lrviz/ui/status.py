@@ -1,0 +1,82 @@
+"""The one-line banner above the player: how the run ends, or how its learning rate compares.
+
+Exactly one message is shown at any time, so the panels below never move when it changes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import streamlit as st
+
+from lrviz.explain.numbers import fmt
+from lrviz.player.run import Run
+from lrviz.ui.settings import OPTIMIZER_NAMES
+
+
+class Banner(NamedTuple):
+    """kind: error | warning | success | info. text: plain text with **bold** markdown only."""
+
+    kind: str
+    text: str
+
+
+def _limit_phrase(run: Run) -> str:
+    config = run.settings.config
+    lr, limit = fmt(config.lr), fmt(run.scene.curvature.max_stable_lr, 3)
+    plain = config.optimizer == "gd" and config.batch_size is None
+    if plain and config.lr > run.scene.curvature.max_stable_lr:
+        return f"α = {lr} is above the stable limit {limit}"
+    name = OPTIMIZER_NAMES[config.optimizer].lower()
+    batch = "" if config.batch_size is None else f" with batches of {config.batch_size}"
+    return (
+        f"α = {lr} is too large for {name}{batch} here "
+        f"(plain full-batch gradient descent is stable below {limit})"
+    )
+
+
+def banner(run: Run, epoch: int) -> Banner:
+    """The message for run with epoch on screen (pure: the app and its tests share it)."""
+    scene = run.scene
+    last = scene.last_epoch
+    config = run.settings.config
+    diverged = scene.history.diverged_at
+    if diverged is not None:
+        if epoch >= last:
+            return Banner(
+                "error",
+                f"**Diverged at epoch {diverged}:** {_limit_phrase(run)}. "
+                f"The panels show the last finite state, epoch {last}.",
+            )
+        return Banner(
+            "warning",
+            f"{_limit_phrase(run)}: this run **diverges at epoch {diverged}**. "
+            "Press Play to watch it.",
+        )
+    if run.converged_at is not None and epoch >= run.converged_at:
+        return Banner(
+            "success",
+            f"**Converged at epoch {run.converged_at}:** the loss is within a relative 10⁻¹² "
+            f"of the optimum's, {fmt(scene.optimum.loss)}.",
+        )
+    if not scene.optimum.unique:
+        return Banner("info", scene.optimum.message)
+    if run.settings.epochs == 0:
+        return Banner(
+            "info", "The epoch budget is 0: only the start is shown. Raise it in the sidebar."
+        )
+    ratio = config.lr / scene.curvature.max_stable_lr
+    head = f"**End of the budget, {last} epochs.** " if epoch >= last else ""
+    return Banner(
+        "info",
+        f"{head}α = {fmt(config.lr)} is {fmt(ratio, 2)}× the stable limit 2/λ_max = "
+        f"{fmt(scene.curvature.max_stable_lr, 3)}.",
+    )
+
+
+def banner_ui(run: Run, epoch: int) -> Banner:
+    """Show the banner for run at epoch; returns it."""
+    message = banner(run, epoch)
+    show = {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}
+    show[message.kind](message.text)
+    return message

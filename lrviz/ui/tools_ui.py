@@ -1,0 +1,42 @@
+"""Below the player: the scenario gallery, run comparison, the link and the export.
+
+In presentation mode they move into the (folded) sidebar, so the screen shows the player alone.
+Ends by writing the screen into the page's URL.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lrviz.ui.compare_ui import compare_ui
+from lrviz.ui.data_ui import ActiveData, share_notice, source_params
+from lrviz.ui.export_ui import export_ui
+from lrviz.ui.gallery_ui import gallery_ui
+from lrviz.ui.lecture_ui import presenting
+from lrviz.ui.scenarios import data_label
+from lrviz.ui.session import Current
+from lrviz.ui.share_ui import link_params, share_ui, write_link_ui
+
+
+def tools_ui(active: ActiveData, current: Current, epoch: int) -> None:
+    """Draw the lecture and sharing tools for the run on screen, then update the URL."""
+    name = data_label(active.source)
+    settings = current.run.settings
+    params = link_params(settings, epoch, source_params())
+    place = st.sidebar if presenting() else st.container()
+    with place:
+        if presenting():
+            st.divider()
+        gallery_ui(settings, name)
+        if presenting():
+            compare_ui(current, name)
+            share_ui(params, share_notice(active.source))
+            export_ui(active.dataset, current.run, name, active.scaling is not None)
+        else:
+            left, right = st.columns(2, gap="large")
+            with left:
+                compare_ui(current, name)
+            with right:
+                share_ui(params, share_notice(active.source))
+                export_ui(active.dataset, current.run, name, active.scaling is not None)
+    write_link_ui(params)

@@ -1,0 +1,76 @@
+"""lrviz playground: backpropagation made visible on y_hat = w*x + b, fitted by MSE.
+
+How the page works, and why:
+
+* The sidebar decides a run (start, learning rate, budget, optimizer, batch). The whole run is
+  trained up front by ``lrviz.core`` and kept in ``st.session_state`` with its payload: the
+  trajectory arrays (w, b, loss, dL/dw, dL/db per epoch), each epoch's status text, and the four
+  figures at epoch 0 from the pure builders in ``lrviz.figures``. Any change of setting makes a
+  new run, which starts at epoch 0.
+* One custom component, the player (``lrviz/player``), shows the status line, the transport
+  controls (with keyboard shortcuts) and the three linked panels. It gets the payload once per
+  run, as bytes that stay identical across reruns, so Streamlit sends them once and afterwards
+  only a reference. Step, Back, scrub and every frame of Play are drawn in the browser from the
+  arrays: each panel is the Python figure, drawn once by plotly, with the figure's moving traces
+  redrawn on a thin SVG layer above it. No server work per frame, no chart remounts.
+  Measured here: redrawing ``st.plotly_chart`` from the server gives ~7 epochs/s, a native
+  ``st.button`` Step ~100 ms per round trip, and ``Plotly.restyle`` of all three charts
+  ~15-50 ms a frame; the layer takes well under 1 ms.
+* One source of truth for the epoch on screen: the player's component state
+  ``cursor = {run, epoch}``, which the browser sets whenever playback comes to rest (Step, Back,
+  Reset, scrub, Pause, an automatic stop). ``shown_epoch`` reads it at the top of each script run
+  and ignores reports about an earlier run. The server echoes its view back through a second,
+  hidden component (``lrviz_sync``), which restores the epoch if the player is remounted and lets
+  browser tests check that the server agrees.
+* AppTest drives the player the way the browser does, by setting that state
+  (``at.session_state["lrviz_player"] = {"cursor": ...}``), and reads what the player is told to
+  show. The browser side is covered by the end-to-end tests and ``benchmarks/bench_playback.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from lrviz.core import curvature
+from lrviz.player.component import PLAYER_KEY, player_ui, plotly_js_url
+from lrviz.player.cursor import shown_epoch
+from lrviz.ui.compare_ui import with_pins
+from lrviz.ui.data_source import data_params_keys
+from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui
+from lrviz.ui.lecture_ui import presentation_ui, presenting
+from lrviz.ui.page import page_setup_ui
+from lrviz.ui.scenarios import data_label
+from lrviz.ui.session import current_run_ui
+from lrviz.ui.settings import apply_pick, settings_ui
+from lrviz.ui.share_ui import link_epoch, link_notices_ui, read_link_ui
+from lrviz.ui.status import banner_ui
+from lrviz.ui.tools_ui import tools_ui
+
+
+def main() -> None:
+    """Draw the page for this session."""
+    page_setup_ui()
+    read_link_ui(data_params_keys(), apply_params)
+    theme = presentation_ui()
+    active = data_ui()
+    data = active.dataset
+    settings = settings_ui(data.n, curvature(data))
+    if settings is not None:
+        settings = dataclasses.replace(settings, x_scaling=active.x_scaling)
+    current = current_run_ui(data, settings, theme, plotly_js_url())
+    run = current.run
+    downloads_ui(active, run.scene.history)
+    player_state = st.session_state.get(PLAYER_KEY)
+    epoch = shown_epoch(player_state, current.view, run.scene.last_epoch)
+    epoch = link_epoch(current.view, epoch, run.scene.last_epoch, player_state)
+    link_notices_ui(current.view)
+    if not presenting():  # in a lecture the screen holds the player alone
+        banner_ui(run, epoch)
+    shown = with_pins(current, data_label(active.source), theme, plotly_js_url())
+    player_ui(shown.payload, shown.view, epoch, on_pick=apply_pick)
+    tools_ui(active, current, epoch)
+
+
+main()
