@@ -99,6 +99,8 @@ def serve(app: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        # Edits to the source during a run must not reload modules mid-measurement.
+        "--server.fileWatcherType", "none",
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -312,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         idle = cpu_seconds(server.pid) - idle0
         browser.close()
 
-    print("lrviz playback benchmark (headless Chromium, 1280x720, article data, 1000 epochs)")
+    print("lrviz playback benchmark (headless Chromium, 1280x720, the app's default run)")
     print(f"  first load: charts drawn after {first_draw:.2f} s, {load_bytes / 1e3:.0f} kB over ws")
     for name, r in (("30/s", play30), ("60/s", play60)):
         print(

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from lrviz.explain.numbers import fmt
 from lrviz.figures.layout import base_layout
-from lrviz.figures.scene import Range, Scene, nice_floor
+from lrviz.figures.scene import Range, Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
 from lrviz.figures.uids import FIT_LINE, FIT_RESIDUALS
 
@@ -45,14 +45,18 @@ def original_x_axis(fit_x: Range, mean: float, std: float, ticks: int = 6) -> di
     the line in original units.
     """
     lo, hi = mean + std * fit_x[0], mean + std * fit_x[1]
-    step = nice_floor((hi - lo) / (ticks - 1))
+    # The smallest 1, 2 or 5 times a power of ten giving at most `ticks` ticks: more would be
+    # turned sideways by plotly on a projector-sized panel.
+    least = (hi - lo) / (ticks - 1)
+    base = 10.0 ** math.floor(math.log10(least))
+    step = next(m * base for m in (1.0, 2.0, 5.0, 10.0) if m * base >= least)
     first = math.ceil(lo / step)
     values = [k * step for k in range(first, math.floor(hi / step) + 1)]
     return {
         "tickmode": "array",
         "tickvals": [(v - mean) / std for v in values],
         "ticktext": [fmt(v) for v in values],
-        "title": {"text": "x (trained on z = (x − mean) / std)"},
+        "title": {"text": "x (trained on z-scores)"},
     }
 
 

@@ -28,7 +28,8 @@ MAX_PINNED = len(PIN_STYLES)
 
 @dataclass(frozen=True, eq=False)
 class PinnedPath:
-    """A pinned run as drawn: its legend label (plain text) and its trajectory.
+    """A pinned run as drawn: its legend label (plain text; a newline starts a legend line)
+    and its trajectory.
 
     w, b, loss: float64 arrays of one length (epochs run + 1). on_contour: trained on the data
     on screen, so its (w, b) path belongs on this contour; otherwise only its loss is drawn.
@@ -39,6 +40,13 @@ class PinnedPath:
     b: NDArray[np.float64]
     loss: NDArray[np.float64]
     on_contour: bool = True
+
+
+def legend_names(label: str) -> tuple[str, str]:
+    """(legend name with a line per label line, one-line hover name), both escaped."""
+    lines = [escape_html(line) for line in label.split("\n")]
+    # "%{...}" in a hover template is a field reference; a label must never be read as one.
+    return "<br>".join(lines), ", ".join(lines).replace("%", "％")
 
 
 def _style(i: int) -> tuple[str, str, str]:
@@ -52,7 +60,7 @@ def pinned_contour_traces(pins: Sequence[PinnedPath], theme: Theme) -> list[go.S
         if not pin.on_contour:
             continue
         colour, dash, symbol = _style(i)
-        label = escape_html(pin.label)
+        label, hover = legend_names(pin.label)
         traces.append(
             go.Scatter(
                 x=pin.w.tolist(),
@@ -61,7 +69,7 @@ def pinned_contour_traces(pins: Sequence[PinnedPath], theme: Theme) -> list[go.S
                 name=label,
                 line={"color": colour, "width": theme.thin_width * 1.3, "dash": dash},
                 marker={"color": colour, "size": theme.marker_size * 0.5, "symbol": symbol},
-                hovertemplate=f"{label}<br>epoch %{{pointNumber}}<br>"
+                hovertemplate=f"{hover}<br>epoch %{{pointNumber}}<br>"
                 "w = %{x:.4g}, b = %{y:.4g}<extra></extra>",
             )
         )
@@ -73,7 +81,7 @@ def pinned_loss_traces(pins: Sequence[PinnedPath], theme: Theme, floor: float) -
     traces = []
     for i, pin in enumerate(pins):
         colour, dash, _ = _style(i)
-        label = escape_html(pin.label)
+        label, hover = legend_names(pin.label)
         traces.append(
             go.Scatter(
                 x=list(range(len(pin.loss))),
@@ -81,7 +89,7 @@ def pinned_loss_traces(pins: Sequence[PinnedPath], theme: Theme, floor: float) -
                 mode="lines",
                 name=label,
                 line={"color": colour, "width": theme.line_width, "dash": dash},
-                hovertemplate=f"{label}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+                hovertemplate=f"{hover}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
             )
         )
     return traces

@@ -18,7 +18,12 @@ from numpy.typing import NDArray
 
 from lrviz.core import Dataset, History
 from lrviz.explain.numbers import fmt
-from lrviz.figures.pinned import PinnedPath, pinned_contour_traces, pinned_loss_traces
+from lrviz.figures.pinned import (
+    PinnedPath,
+    legend_names,
+    pinned_contour_traces,
+    pinned_loss_traces,
+)
 from lrviz.figures.scene import make_scene
 from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_PATH, DYNAMIC, LOSS_SO_FAR
@@ -26,7 +31,7 @@ from lrviz.player.payload import payload
 from lrviz.player.run import Run, RunSettings
 
 SHORT_NAMES = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov", "adam": "Adam"}
-MAX_DATA_LABEL = 32
+MAX_DATA_LABEL = 26
 NOW = "now"
 PINNED = "pinned"
 
@@ -108,9 +113,13 @@ def _among(values: list[str], groups: Sequence[object]) -> list[str]:
     ]
 
 
-def run_labels(settings: Sequence[RunSettings], data_names: Sequence[str]) -> list[str]:
+def run_labels(
+    settings: Sequence[RunSettings], data_names: Sequence[str], sep: str = ", "
+) -> list[str]:
     """One short label per run naming only what differs between the runs, e.g.
     ["α = 0.01", "α = 0.05"] or ["GD", "Adam"]; "same settings" when nothing does.
+
+    sep joins the differing items; legends use a line break, so they stay narrow.
     """
     names = [n if len(n) <= MAX_DATA_LABEL else n[: MAX_DATA_LABEL - 1] + "…" for n in data_names]
     fields = [
@@ -127,8 +136,12 @@ def run_labels(settings: Sequence[RunSettings], data_names: Sequence[str]) -> li
     fields[3] = _among(fields[3], fields[1])
     fields[5] = _among(fields[5], [bool(v) for v in fields[5]])
     differing = [column for column in fields if len(set(column)) > 1]
-    labels = [", ".join(c[i] for c in differing if c[i]) for i in range(len(settings))]
+    labels = [sep.join(c[i] for c in differing if c[i]) for i in range(len(settings))]
     return [label or "same settings" for label in labels]
+
+
+def _start_loss(path: tuple[NDArray[np.float64], ...]) -> float:
+    return -float(path[2][0])
 
 
 def framed_run(run: Run, pins: Sequence[Pin]) -> Run:
@@ -140,9 +153,12 @@ def framed_run(run: Run, pins: Sequence[Pin]) -> Run:
     h = scene.history
     here = data_id(scene.data)
     same = [p for p in pins if p.data_id == here]
+    # The view reaches a few times as far from the optimum as the first start in the arrays
+    # (make_scene): put the start highest up the bowl first, so every run's start is in view.
+    paths = sorted([(h.w, h.b, h.loss), *((p.w, p.b, p.loss) for p in same)], key=_start_loss)
     merged = History(
-        w=np.concatenate([h.w, *(p.w for p in same)]),
-        b=np.concatenate([h.b, *(p.b for p in same)]),
+        w=np.concatenate([w for w, _, _ in paths]),
+        b=np.concatenate([b for _, b, _ in paths]),
         loss=np.concatenate([h.loss, *(p.loss for p in pins)]),
         dw=h.dw,
         db=h.db,
@@ -206,7 +222,9 @@ def compare_payload(
         return body
     here = data_id(run.scene.data)
     labels = run_labels(
-        [run.settings, *(p.settings for p in pins)], [data_name, *(p.data_name for p in pins)]
+        [run.settings, *(p.settings for p in pins)],
+        [data_name, *(p.data_name for p in pins)],
+        sep="\n",
     )
     paths = [
         PinnedPath(f"{label} ({PINNED})", p.w, p.b, p.loss, p.data_id == here)
@@ -219,7 +237,7 @@ def compare_payload(
         _traces_json(pinned_loss_traces(paths, theme, framed.scene.loss_floor)),
         "loss",
     )
-    now = f"{labels[0]} ({NOW})"
+    now, _ = legend_names(f"{labels[0]} ({NOW})")
     _rename(figures["contour"], CONTOUR_PATH, now)
     _rename(figures["loss"], LOSS_SO_FAR, now)
     # Every run's epochs on one axis: the longest run sets its length.

@@ -57,13 +57,14 @@ def active_lesson(settings: RunSettings, data_name: str) -> Lesson | None:
     return None
 
 
-def gallery_ui(settings: RunSettings, data_name: str) -> Lesson | None:
-    """Draw the gallery's buttons and the caption of the lesson on screen; returns that lesson."""
+def gallery_ui(settings: RunSettings, data_name: str, columns: int = COLUMNS) -> Lesson | None:
+    """Draw the gallery's buttons, `columns` to a row, and the caption of the lesson on screen;
+    returns that lesson."""
     st.markdown("**Scenario gallery**")
     all_lessons = lessons()
-    for start in range(0, len(all_lessons), COLUMNS):
-        row = all_lessons[start : start + COLUMNS]
-        for column, lesson in zip(st.columns(COLUMNS), row, strict=False):
+    for start in range(0, len(all_lessons), columns):
+        row = all_lessons[start : start + columns]
+        for column, lesson in zip(st.columns(columns), row, strict=False):
             column.button(
                 lesson.title,
                 key=f"lrviz_lesson_{lesson.key}",

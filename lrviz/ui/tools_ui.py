@@ -27,7 +27,7 @@ def tools_ui(active: ActiveData, current: Current, epoch: int) -> None:
     with place:
         if presenting():
             st.divider()
-        gallery_ui(settings, name)
+        gallery_ui(settings, name, columns=2 if presenting() else 4)
         if presenting():
             compare_ui(current, name)
             share_ui(params, share_notice(active.source))

@@ -86,7 +86,40 @@ function signed(text) {
 // millisecond, where a plotly restyle redraws the whole graph (5-15 ms per chart here).
 
 const SVGNS = "http://www.w3.org/2000/svg";
-const FAR = 1e7; // px; points beyond are pulled in so the browser never sees absurd coordinates
+
+// px. Chromium draws a path exactly with coordinates up to ~1e15 px; beyond LIMIT a segment is
+// cut to the drawing box instead.
+const LIMIT = 1e12;
+
+function clipSegment(x0, y0, x1, y1, box) {
+  // Liang-Barsky: the part of the segment inside box [xmin, xmax, ymin, ymax], or null. Lines
+  // are cut exactly rather than their far ends pulled in, which would bend them.
+  let t0 = 0;
+  let t1 = 1;
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  const sides = [
+    [-dx, x0 - box[0]],
+    [dx, box[1] - x0],
+    [-dy, y0 - box[2]],
+    [dy, box[3] - y0],
+  ];
+  for (const [step, room] of sides) {
+    if (step === 0) {
+      if (room < 0) return null;
+      continue;
+    }
+    const t = room / step;
+    if (step < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+    if (t0 > t1) return null;
+  }
+  return [x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy];
+}
+
+function inBox(x, y, box) {
+  return x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3];
+}
 
 function dashArray(dash, width) {
   // plotly's own dash patterns (Drawing.dashStyle), so the layer matches the legend.
@@ -174,12 +207,14 @@ class Overlay {
       return (v) => {
         if (v === null || v === undefined) return NaN;
         const u = log ? (v > 0 ? Math.log10(v) : NaN) : v;
-        const px = flip ? start + size - (u - r0) * k : start + (u - r0) * k;
-        return Math.max(-FAR, Math.min(FAR, px));
+        return flip ? start + size - (u - r0) * k : start + (u - r0) * k;
       };
     };
     this.px = axis(g.x, g.margin.l, w, false);
     this.py = axis(g.y, g.margin.t, h, true);
+    // Drawing stops one plot size beyond each side (the clip path hides the rest), so the
+    // browser never sees the enormous coordinates of a diverging run.
+    this.box = [g.margin.l - w, g.margin.l + 2 * w, g.margin.t - h, g.margin.t + 2 * h];
     for (const uid of Object.keys(this.items)) this.paint(uid);
   }
 
@@ -201,17 +236,33 @@ class Overlay {
       px.push(this.px(xs[i]));
       py.push(this.py(ys[i]));
     }
+    const box = this.box;
+    const ok = (i) => Number.isFinite(px[i]) && Number.isFinite(py[i]);
+    const pt = (x, y) => `${x.toFixed(1)},${y.toFixed(1)}`;
+    const sane = (i) => Math.abs(px[i]) <= LIMIT && Math.abs(py[i]) <= LIMIT;
     if (item.line) {
       let d = "";
-      let pen = false;
-      for (let i = 0; i < px.length; i++) {
-        if (Number.isNaN(px[i]) || Number.isNaN(py[i])) {
-          pen = false;
+      let end = null; // where the pen is, if it is down
+      for (let i = 0; i + 1 < px.length; i++) {
+        if (!ok(i) || !ok(i + 1)) {
+          end = null;
           continue;
         }
-        d += `${pen ? "L" : "M"}${px[i].toFixed(1)},${py[i].toFixed(1)}`;
-        pen = true;
+        // Vertices as they are while the browser draws them exactly (it does far beyond the
+        // screen); a segment reaching farther is cut to the drawing box, never bent.
+        const seg = sane(i) && sane(i + 1)
+          ? [px[i], py[i], px[i + 1], py[i + 1]]
+          : clipSegment(px[i], py[i], px[i + 1], py[i + 1], box);
+        if (!seg) {
+          end = null;
+          continue;
+        }
+        const from = pt(seg[0], seg[1]);
+        if (from !== end) d += `M${from}`;
+        end = pt(seg[2], seg[3]);
+        d += `L${end}`;
       }
+      if (px.length === 1 && ok(0) && sane(0)) d = `M${pt(px[0], py[0])}`;
       item.line.setAttribute("d", d);
     }
     const size = (trace.marker || {}).size;
@@ -220,8 +271,11 @@ class Overlay {
       let d = "";
       for (let i = 0; i < px.length; i++) {
         const r = sizeAt(i) / 2;
-        if (!(r > 0) || Number.isNaN(px[i]) || Number.isNaN(py[i])) continue;
-        d += `M${(px[i] - r).toFixed(1)},${py[i].toFixed(1)}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0Z`;
+        if (!(r > 0) || !ok(i)) continue;
+        // A point far outside stays outside (hidden by the clip path), at a sane coordinate.
+        const x = Math.min(Math.max(px[i], -LIMIT), LIMIT);
+        const y = Math.min(Math.max(py[i], -LIMIT), LIMIT);
+        d += `M${(x - r).toFixed(1)},${y.toFixed(1)}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0Z`;
       }
       item.markers.setAttribute("d", d);
     }
@@ -233,7 +287,7 @@ class Overlay {
         const dx = px[i] - px[i - 1];
         const dy = py[i] - py[i - 1];
         const len = Math.hypot(dx, dy);
-        if (!(s > 0) || !(len > 0.5) || Number.isNaN(len)) continue;
+        if (!(s > 0) || !(len > 0.5) || !Number.isFinite(len) || !inBox(px[i], py[i], box)) continue;
         const ux = dx / len;
         const uy = dy / len;
         const bx = px[i] - ux * s;

@@ -1,0 +1,204 @@
+"""Data sources in Chromium: real file uploads (good, bad, hostile), the edit table, and a
+download that uploads back unchanged; plus screenshots of the sidebar.
+
+Expected messages come from the CSV reader run on the same bytes, never from the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from lrviz.data import DataError, edited_points, get_preset, read_csv
+from tests.e2e.browser import (
+    DESKTOP,
+    PROJECTOR,
+    AppServer,
+    Viewport,
+    open_app,
+    save_screenshot,
+    wait_for_rerun,
+)
+
+BAD_DIR = Path(__file__).resolve().parents[1] / "data" / "bad_csv"
+PLAYER = '[data-testid="lrviz-player"]'
+UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
+WAIT_MS = 60_000
+
+
+def sidebar(page: Page) -> Locator:
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def open_tab(page: Page, name: str) -> None:
+    sidebar(page).get_by_role("tab", name=name).click()
+
+
+def player_run(page: Page) -> str:
+    """The run the player shows once its server has echoed it (so the page is settled)."""
+    page.wait_for_function(
+        """() => {
+          const root = document.querySelector('[data-testid="lrviz-player"]');
+          return root && root.dataset.run && root.dataset.run === root.dataset.serverRun;
+        }""",
+        timeout=WAIT_MS,
+    )
+    return str(page.locator(PLAYER).get_attribute("data-run"))
+
+
+def shown_epoch(page: Page) -> str:
+    return page.locator(f'{PLAYER} .lrviz-status [data-field="epoch"]').inner_text()
+
+
+def upload(page: Page, path: Path) -> None:
+    open_tab(page, "Upload")
+    field = sidebar(page).locator(UPLOAD_INPUT)
+    wait_for_rerun(page, lambda: field.set_input_files(str(path)))
+
+
+def active_line(page: Page) -> Locator:
+    captions = sidebar(page).locator('[data-testid="stCaptionContainer"]')
+    return captions.filter(has_text=re.compile(r"^Active:"))
+
+
+def reader_message(path: Path) -> str:
+    with pytest.raises(DataError) as refused:
+        read_csv(path.read_bytes())
+    return str(refused.value)
+
+
+def step_once(page: Page) -> None:
+    page.get_by_role("button", name="Step", exact=False).first.click()
+    expect(page.locator(f'{PLAYER} .lrviz-status [data-field="epoch"]')).to_have_text(
+        "1", timeout=WAIT_MS
+    )
+    player_run(page)
+
+
+def test_good_upload_then_bad_upload_keeps_the_good_data(
+    app_page: Page, tmp_path: Path, shots_dir: Path
+) -> None:
+    page = app_page
+    first_run = player_run(page)
+    step_once(page)
+    good = tmp_path / "good.csv"
+    good.write_text("hours;score\n1,5;52\n2;55\n3,5;61\n4;60\n5;70\n")
+    upload(page, good)
+    expect(active_line(page)).to_have_text("Active: File 'good.csv', 5 points")
+    good_run = player_run(page)
+    assert good_run != first_run
+    expect(page.locator(f'{PLAYER} .lrviz-status [data-field="epoch"]')).to_have_text("0")
+
+    bad = BAD_DIR / "square_overflows.csv"
+    upload(page, bad)
+    error = sidebar(page).locator('[data-testid="stAlertContentError"]')
+    expect(error).to_have_text(reader_message(bad))
+    expect(active_line(page)).to_have_text("Active: File 'good.csv', 5 points")
+    assert player_run(page) == good_run
+    save_screenshot(page, shots_dir, "data-upload-refused-1280x720")
+
+
+@pytest.mark.parametrize("name", ["empty.csv", "header_only.csv", "binary_png.csv"])
+def test_each_bad_file_shows_its_own_message(app_page: Page, name: str) -> None:
+    page = app_page
+    run = player_run(page)
+    upload(page, BAD_DIR / name)
+    expect(sidebar(page).locator('[data-testid="stAlertContentError"]')).to_have_text(
+        reader_message(BAD_DIR / name)
+    )
+    expect(active_line(page)).to_have_text("Active: Preset 'Article example', 5 points")
+    assert player_run(page) == run
+
+
+def test_hostile_header_shows_as_text(app_page: Page, tmp_path: Path) -> None:
+    page = app_page
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    hostile = "<img src=x onerror=alert(1)>"
+    path = tmp_path / "hostile.csv"
+    path.write_text(f"{hostile},b,c\n1,2,3\n2,4,\n3,7,8\n")
+    upload(page, path)
+    expect(sidebar(page).get_by_text(f"x from '{hostile}'", exact=False)).to_be_visible()
+    picker = sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text="x column")
+    assert picker.locator("input").input_value() == hostile
+    assert page.locator("img[src='x']").count() == 0
+    assert dialogs == []
+
+
+def select_cell(page: Page, column: int, row: int) -> None:
+    """Select a cell of the edit table (column 1 = x, 2 = y; row from 0)."""
+    grid = sidebar(page).locator('[data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    # The grid is a canvas: click where the cell is drawn, below the 35 px header row.
+    width = (box["width"] - 32) / 2
+    page.mouse.click(box["x"] + 32 + width * (column - 0.5), box["y"] + 35 + 35 * row + 17)
+    cell = page.locator(f'[data-testid="glide-cell-{column}-{row}"]')
+    expect(cell).to_have_attribute("aria-selected", "true")
+
+
+def test_edit_table_applies_at_once(app_page: Page) -> None:
+    page = app_page
+    run = player_run(page)
+    open_tab(page, "Edit")
+    select_cell(page, 1, 0)
+    page.keyboard.type("9")
+    expect(page.locator(".gdg-input")).to_have_value("9")
+    wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
+    expect(active_line(page)).to_have_text("Active: Edited table, 5 points")
+    edited_run = player_run(page)
+    assert edited_run != run
+    assert shown_epoch(page) == "0"
+    # An emptied cell leaves its row out, and says so.
+    select_cell(page, 2, 1)
+    wait_for_rerun(page, lambda: page.keyboard.press("Delete"))
+    expect(active_line(page)).to_have_text("Active: Edited table, 4 points")
+    message = edited_points([9.0, 2.0, 3.0, 4.0, 5.0], [1.0, None, 3.0, 4.0, 5.0]).message
+    expect(sidebar(page).get_by_text(message)).to_be_visible()
+    assert player_run(page) != edited_run
+
+
+def test_download_uploads_back_unchanged(app_page: Page, tmp_path: Path) -> None:
+    page = app_page
+    open_tab(page, "Preset")
+    preset = get_preset("Noisy line")
+    sidebar(page).locator('[data-testid="stSelectbox"]').first.click()
+    wait_for_rerun(page, lambda: page.get_by_role("option", name=preset.name).click())
+    expect(active_line(page)).to_have_text(f"Active: Preset 'Noisy line', {len(preset.x)} points")
+
+    def download() -> bytes:
+        with page.expect_download(timeout=WAIT_MS) as info:
+            sidebar(page).get_by_role("button", name="Data CSV").click()
+        return Path(info.value.path()).read_bytes()
+
+    first = download()
+    table = read_csv(first)
+    assert table.columns[0].tolist() == preset.x.tolist()
+    assert table.columns[1].tolist() == preset.y.tolist()
+    path = tmp_path / "lrviz-data.csv"
+    path.write_bytes(first)
+    upload(page, path)
+    expect(active_line(page)).to_have_text(f"Active: File 'lrviz-data.csv', {len(preset.x)} points")
+    assert download() == first
+
+
+@pytest.mark.parametrize("size", [PROJECTOR, DESKTOP], ids=[str(PROJECTOR), str(DESKTOP)])
+def test_sidebar_screenshots(
+    size: Viewport, new_page: Callable[..., Page], app_server: AppServer, shots_dir: Path
+) -> None:
+    page = open_app(new_page(size.width, size.height), app_server.url)
+    player_run(page)
+    for name in ("Preset", "Generate", "Edit", "Upload"):
+        open_tab(page, name)
+        page.wait_for_timeout(200)  # the tab's panel fades in
+        sidebar(page).screenshot(path=shots_dir / f"data-sidebar-{name.lower()}-{size}.png")
+    save_screenshot(page, shots_dir, f"data-page-{size}")
+    # The sidebar's content never scrolls sideways (its resize handle sits past its edge).
+    content = page.locator('[data-testid="stSidebarContent"]')
+    overflow = content.evaluate("node => node.scrollWidth - node.clientWidth")
+    assert overflow <= 0

@@ -1,0 +1,204 @@
+"""Shareable links under AppTest: a link reproduces the screen, the URL follows the screen, and
+tampered values are clamped or ignored with a visible, escaped notice, never an error."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lrviz.core import make_dataset
+from lrviz.data import get_preset
+from lrviz.player.component import PLAYER_KEY, SYNC_KEY
+from lrviz.player.run import MAX_EPOCHS
+from lrviz.ui.lecture_ui import PRESENT_KEY
+from lrviz.ui.settings import DEFAULTS, START_LIMIT
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+
+
+def open_link(params: Mapping[str, str]) -> AppTest:
+    """A fresh session opened at ?params, after its first run."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    return at
+
+
+def component(at: AppTest, key: str) -> Any:
+    found = [c for c in at.get("bidi_component") if c.key == key]
+    assert len(found) == 1
+    return found[0].proto
+
+
+def player_data(at: AppTest) -> dict[str, Any]:
+    return json.loads(component(at, PLAYER_KEY).bytes.decode("utf-8"))
+
+
+def server_view(at: AppTest) -> dict[str, Any]:
+    return json.loads(component(at, SYNC_KEY).json)
+
+
+def report(at: AppTest, epoch: int) -> AppTest:
+    at.session_state[PLAYER_KEY] = {"cursor": {"run": player_data(at)["run"], "epoch": epoch}}
+    at.run()
+    assert not at.exception
+    return at
+
+
+def url(at: AppTest) -> dict[str, str]:
+    """The page's query parameters after the run (the last value of each)."""
+    params = {}
+    for key, value in at.query_params.items():
+        params[key] = value if isinstance(value, str) else value[-1]
+    return params
+
+
+def warnings(at: AppTest) -> str:
+    return "\n".join(w.value for w in at.warning)
+
+
+LINK = {
+    "data": "preset",
+    "preset": "Noisy line",
+    "w0": "0.5",
+    "b0": "-1.25",
+    "lr": "0.005",
+    "epochs": "200",
+    "opt": "momentum",
+    "beta": "0.8",
+    "batch": "4",
+    "seed": "3",
+    "epoch": "7",
+}
+
+
+def test_a_link_sets_every_setting_and_the_epoch() -> None:
+    at = open_link(LINK)
+    assert not at.warning
+    assert at.number_input(key="w0").value == 0.5
+    assert at.number_input(key="b0").value == -1.25
+    assert at.select_slider(key="lr").value == 0.005
+    assert at.number_input(key="epochs").value == 200
+    assert at.selectbox(key="optimizer").value == "momentum"
+    assert at.slider(key="momentum").value == 0.8
+    assert at.radio(key="batch_mode").value == "Mini-batch"
+    assert at.number_input(key="batch_size").value == 4
+    assert at.number_input(key="seed").value == 3
+    data = player_data(at)
+    assert data["last"] == 200
+    assert server_view(at) == {"run": data["run"], "epoch": 7}
+    # The run trains on the preset's points: its start's loss is theirs.
+    preset = get_preset("Noisy line")
+    start = make_dataset(preset.x, preset.y).moments.loss(0.5, -1.25)
+    assert data["traj"]["loss"][0] == pytest.approx(float(start), rel=1e-12)
+    assert url(at) == LINK
+
+
+def test_the_same_link_gives_the_same_run_in_a_fresh_session() -> None:
+    first, second = open_link(LINK), open_link(LINK)
+    a, b = player_data(first), player_data(second)
+    assert a["traj"] == b["traj"]
+    assert a["figures"]["fit"]["data"] == b["figures"]["fit"]["data"]
+    assert server_view(second)["epoch"] == 7
+
+
+def test_the_url_follows_the_screen_and_reopens_it() -> None:
+    at = open_link({})
+    at.select_slider(key="lr").set_value(0.05).run()
+    at.selectbox(key="optimizer").set_value("adam").run()
+    at = report(at, 12)
+    params = url(at)
+    assert (params["lr"], params["opt"], params["epoch"]) == ("0.05", "adam", "12")
+    again = open_link(params)
+    assert again.select_slider(key="lr").value == 0.05
+    assert again.selectbox(key="optimizer").value == "adam"
+    assert player_data(again)["traj"] == player_data(at)["traj"]
+    assert server_view(again)["epoch"] == 12
+
+
+def test_the_link_epoch_holds_until_the_player_moves_and_ends_with_new_settings() -> None:
+    at = open_link({"epoch": "30"})
+    at.run()
+    assert server_view(at)["epoch"] == 30
+    at = report(at, 31)
+    assert server_view(at)["epoch"] == 31
+    at.select_slider(key="lr").set_value(0.02).run()
+    assert server_view(at)["epoch"] == 0
+    assert "epoch" not in url(at)
+
+
+def test_presentation_mode_from_a_link() -> None:
+    at = open_link({"present": "1"})
+    assert at.session_state[PRESENT_KEY] is True
+    assert url(at)["present"] == "1"
+    at.toggle(key=PRESENT_KEY).set_value(False).run()
+    assert "present" not in url(at)
+
+
+def test_a_link_epoch_past_the_end_shows_the_last_epoch_and_says_so() -> None:
+    at = open_link({"epochs": "10", "epoch": "50"})
+    assert server_view(at)["epoch"] == 10
+    assert "epoch 50" in warnings(at)
+    assert url(at)["epoch"] == "10"
+
+
+# (parameters, widget key, value the app must use, words the notice must contain)
+TAMPERED = [
+    ({"lr": "1e400"}, "lr", DEFAULTS["lr"], "not a finite number"),
+    ({"lr": "abc"}, "lr", DEFAULTS["lr"], "not a number"),
+    ({"lr": "-3"}, "lr", DEFAULTS["lr"], "greater than 0"),
+    ({"lr": "0.011"}, "lr", 0.01, "nearest"),
+    ({"lr": "9" * 5000}, "lr", DEFAULTS["lr"], "too long"),
+    ({"w0": "1e400"}, "w0", DEFAULTS["w0"], "not a finite number"),
+    ({"w0": "1e300"}, "w0", START_LIMIT, "outside"),
+    ({"b0": "-inf"}, "b0", DEFAULTS["b0"], "not a finite number"),
+    ({"w0": "<img src=x onerror=alert(1)>"}, "w0", DEFAULTS["w0"], "not a number"),
+    ({"epochs": "1e9"}, "epochs", MAX_EPOCHS, "whole number"),
+    ({"epochs": "-5"}, "epochs", 0, "whole number"),
+    ({"epochs": "NaN"}, "epochs", DEFAULTS["epochs"], "not a finite number"),
+    ({"opt": "<script>x</script>"}, "optimizer", DEFAULTS["optimizer"], "is not one of"),
+    ({"opt": "momentum", "beta": "7"}, "momentum", 0.99, "outside"),
+    ({"opt": "adam", "beta2": "0.5"}, "beta2", 0.9, "nearest"),
+    ({"batch": "0"}, "batch_size", 1, "whole number"),
+    ({"present": "<b>yes</b>"}, PRESENT_KEY, False, "is not 1 or 0"),
+    ({"epoch": "-1"}, None, None, "whole number"),
+    ({"zz" * 500: "1"}, None, None, "Unknown link parameters"),
+    ({"preset": "<img src=x onerror=alert(1)>"}, None, None, "no preset of that name"),
+    ({"data": "points", "xs": "1,2,1e400", "ys": "1,2,3"}, None, None, "not a finite number"),
+]
+
+
+@pytest.mark.parametrize(("params", "key", "value", "words"), TAMPERED)
+def test_tampered_links_are_clamped_or_ignored_with_a_notice(
+    params: dict[str, str], key: str | None, value: object, words: str
+) -> None:
+    at = open_link(params)
+    assert not at.error
+    notice = warnings(at)
+    assert "Parts of this link were changed or ignored" in notice
+    assert words in notice.replace("\\", "")
+    # Quoted text is escaped: every "<" is a literal "\<", so no markup reaches the page.
+    assert re.search(r"(?<!\\)<", notice) is None
+    if key is not None:
+        assert at.session_state[key] == value
+    # The app still plays a sound run, and the URL now says what is on screen.
+    encoded = json.dumps(player_data(at))
+    assert "NaN" not in encoded and "Infinity" not in encoded
+    written = url(at)
+    assert all(len(v) <= 200 for v in written.values())
+    assert not any(k not in params and k.startswith("zz") for k in written)
+
+
+def test_notices_go_when_the_settings_change() -> None:
+    at = open_link({"lr": "1e400"})
+    assert at.warning
+    at.select_slider(key="lr").set_value(0.02).run()
+    assert not at.warning
