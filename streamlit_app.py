@@ -22,6 +22,11 @@ How the page works, and why:
   and ignores reports about an earlier run. The server echoes its view back through a second,
   hidden component (``lrviz_sync``), which restores the epoch if the player is remounted and lets
   browser tests check that the server agrees.
+* The URL's query parameters hold the screen (data, settings, presentation mode, epoch): read
+  once when a session opens (``lrviz/ui/share_ui.py``, every value clamped or dropped with a
+  notice), rewritten at the end of every run. A link's epoch is echoed to the player until the
+  player reports one of its own. Pinned runs (``lrviz/ui/compare_ui.py``) ride in the player's
+  figures as static traces, so they cost Play nothing.
 * AppTest drives the player the way the browser does, by setting that state
   (``at.session_state["lrviz_player"] = {"cursor": ...}``), and reads what the player is told to
   show. The browser side is covered by the end-to-end tests and ``benchmarks/bench_playback.py``.

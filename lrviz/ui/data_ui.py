@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 import pandas as pd
@@ -96,15 +97,17 @@ _EDIT_VERSION = "lrviz_data_edit_version"  # int, names a fresh edit table
 _EDIT_PENDING = "lrviz_data_edit_pending"  # True after the table reported an edit
 _TABLE = "lrviz_data_table"  # (file name, CsvTable) of the last file read
 PRESET_KEY = "lrviz_data_preset"
-GEN_KEYS = {
-    "n": "lrviz_data_gen_n",
-    "true_w": "lrviz_data_gen_w",
-    "true_b": "lrviz_data_gen_b",
-    "noise": "lrviz_data_gen_noise",
-    "x_min": "lrviz_data_gen_xmin",
-    "x_max": "lrviz_data_gen_xmax",
-    "seed": "lrviz_data_gen_seed",
-}
+GEN_KEYS: Mapping[str, str] = MappingProxyType(
+    {
+        "n": "lrviz_data_gen_n",
+        "true_w": "lrviz_data_gen_w",
+        "true_b": "lrviz_data_gen_b",
+        "noise": "lrviz_data_gen_noise",
+        "x_min": "lrviz_data_gen_xmin",
+        "x_max": "lrviz_data_gen_xmax",
+        "seed": "lrviz_data_gen_seed",
+    }
+)
 UPLOAD_KEY = "lrviz_data_upload"
 XCOL_KEY = "lrviz_data_xcol"
 YCOL_KEY = "lrviz_data_ycol"

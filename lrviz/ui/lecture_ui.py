@@ -7,6 +7,8 @@ goes. Sized so the status line, the controls and the three panels fill a 1280x72
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from lrviz.figures.theme import DEFAULT_THEME, Theme
@@ -15,8 +17,14 @@ PRESENT_KEY = "present"
 """Session-state key of the sidebar toggle (also set from the link's ``present=1``)."""
 
 LECTURE_SCALE = 1.25
-LECTURE_THEME: Theme = DEFAULT_THEME.scaled(LECTURE_SCALE)
-"""Chart text 19 px, titles 21 px, lines and markers a quarter thicker."""
+# The default theme already draws in the Okabe-Ito colours. A projector washes out pale tones,
+# so the lecture look also drops the two palest contour rings' colours and darkens the grid.
+LECTURE_THEME: Theme = replace(
+    DEFAULT_THEME.scaled(LECTURE_SCALE),
+    grid="#cfd4da",
+    contour_colors=DEFAULT_THEME.contour_colors[2:],
+)
+"""Chart text 19 px, titles 21 px, lines and markers a quarter thicker, stronger rings."""
 
 # Heights that fit 720 px: the status line (28 px type), the controls, each panel's header; the
 # rest goes to the plots. Streamlit's header bar becomes a transparent strip holding only the

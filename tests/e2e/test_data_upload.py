@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from lrviz.data import DataError, edited_points, get_preset, read_csv
+from lrviz.data import (
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_MB,
+    DataError,
+    edited_points,
+    get_preset,
+    read_csv,
+)
 from tests.e2e.browser import (
     DESKTOP,
     PROJECTOR,
@@ -110,6 +117,20 @@ def test_each_bad_file_shows_its_own_message(app_page: Page, name: str) -> None:
     expect(sidebar(page).locator('[data-testid="stAlertContentError"]')).to_have_text(
         reader_message(BAD_DIR / name)
     )
+    expect(active_line(page)).to_have_text("Active: Preset 'Article example', 5 points")
+    assert player_run(page) == run
+
+
+def test_file_over_the_size_limit_never_reaches_the_app(app_page: Page, tmp_path: Path) -> None:
+    page = app_page
+    run = player_run(page)
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x,y\n" + b"1,2\n" * (MAX_UPLOAD_BYTES // 4 + 1))
+    open_tab(page, "Upload")
+    sidebar(page).locator(UPLOAD_INPUT).set_input_files(str(big))
+    # The uploader itself refuses it (server.maxUploadSize = MAX_UPLOAD_MB), with the limit.
+    uploader = sidebar(page).locator('[data-testid="stFileUploader"]')
+    expect(uploader).to_contain_text(f"{MAX_UPLOAD_MB:.1f}MB or smaller")
     expect(active_line(page)).to_have_text("Active: Preset 'Article example', 5 points")
     assert player_run(page) == run
 
