@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -36,11 +37,19 @@ class Moments:
     s_res: float
 
     @staticmethod
-    def of(x: NDArray[np.float64], y: NDArray[np.float64]) -> Moments:
-        """Moments of paired arrays x, y of shape (n,), n >= 1. Costs O(n), in a few passes."""
+    def of(
+        x: NDArray[np.float64],
+        y: NDArray[np.float64],
+        summaries: tuple[Summary, Summary] | None = None,
+    ) -> Moments:
+        """Moments of paired arrays x, y of shape (n,), n >= 1. Costs O(n), in two passes.
+
+        summaries: (summarize(x), summarize(y)) when the caller has them already.
+        """
         n = len(x)
-        x_mean, sx = _mean_and_scale(x)
-        y_mean, sy = _mean_and_scale(y)
+        sum_x, sum_y = summaries or (summarize(x), summarize(y))
+        x_mean, sx = sum_x.centre_and_scale()
+        y_mean, sy = sum_y.centre_and_scale()
         # Centred values are divided by their largest magnitude before squaring, so a spread of
         # 1e-162 does not underflow to 0 and one of 1e150 does not overflow.
         uu = uv = vv = 0.0
@@ -100,13 +109,29 @@ class Moments:
         return dl_dw, dl_db
 
 
-def _mean_and_scale(v: NDArray[np.float64]) -> tuple[float, float]:
-    """The mean of v and the largest |v - mean| (0 exactly when all values are equal)."""
-    lo, hi = float(np.min(v)), float(np.max(v))
-    if lo == hi:
-        return hi, 0.0  # np.mean of equal values can be off by an ulp; the value itself is not
-    mean = float(np.mean(v))
-    return mean, max(hi - mean, mean - lo)
+class Summary(NamedTuple):
+    """Smallest value, largest value and mean of an array; nan or inf make the mean non-finite."""
+
+    lo: float
+    hi: float
+    mean: float
+
+    def centre_and_scale(self) -> tuple[float, float]:
+        """The mean and the largest |v - mean| (0 exactly when all values are equal)."""
+        if self.lo == self.hi:
+            return self.hi, 0.0  # a mean of equal values can be off by an ulp; the value is not
+        return self.mean, max(self.hi - self.mean, self.mean - self.lo)
+
+
+def summarize(v: NDArray[np.float64]) -> Summary:
+    """One pass over v of shape (n,), n >= 1, a cache-sized chunk at a time."""
+    lo, hi, total = math.inf, -math.inf, 0.0
+    for i in range(0, len(v), _CHUNK):
+        chunk = v[i : i + _CHUNK]
+        lo = min(lo, float(chunk.min()))
+        hi = max(hi, float(chunk.max()))
+        total += float(chunk.sum())  # nan and inf propagate here, whatever min and max say
+    return Summary(lo, hi, total / len(v))
 
 
 # Centring a million points at once allocates fresh 8 MB temporaries, and their page faults cost
@@ -152,7 +177,8 @@ class Dataset:
         return self.moments.n
 
 
-def _as_vector(name: str, values: ArrayLike) -> NDArray[np.float64]:
+def _as_vector(name: str, values: ArrayLike) -> tuple[NDArray[np.float64], Summary | None]:
+    """A read-only float64 copy of values and its summary (None when empty), or ValueError."""
     try:
         arr = np.array(values, dtype=np.float64)  # always a copy: callers keep their arrays
     except (TypeError, ValueError):
@@ -161,9 +187,14 @@ def _as_vector(name: str, values: ArrayLike) -> NDArray[np.float64]:
         raise ValueError(
             f"{name} must be a flat list of numbers, not an array of shape {arr.shape}."
         )
-    # Two reductions check everything (nan propagates through max and min, and neither allocates);
-    # only a failure pays for the passes that find the first offending index.
-    if arr.size and not (np.max(arr) <= MAX_ABS_VALUE and np.min(arr) >= -MAX_ABS_VALUE):
+    if arr.size == 0:
+        return arr, None
+    # The summary's one pass checks everything; only a failure pays for the passes that find
+    # the first offending index.
+    summary = summarize(arr)
+    if not (
+        math.isfinite(summary.mean) and summary.lo >= -MAX_ABS_VALUE and summary.hi <= MAX_ABS_VALUE
+    ):
         bad = np.flatnonzero(~np.isfinite(arr))
         if bad.size:
             i = int(bad[0])
@@ -174,7 +205,7 @@ def _as_vector(name: str, values: ArrayLike) -> NDArray[np.float64]:
             f"Keep every value within ±{MAX_ABS_VALUE:.0e}."
         )
     arr.setflags(write=False)
-    return arr
+    return arr, summary
 
 
 def make_dataset(x: ArrayLike, y: ArrayLike) -> Dataset:
@@ -183,12 +214,12 @@ def make_dataset(x: ArrayLike, y: ArrayLike) -> Dataset:
     Raises ValueError with a message a student can act on: empty data, mismatched lengths,
     non-numbers, nan/inf (naming the first bad index) and values whose squares overflow.
     """
-    xs = _as_vector("x", x)
-    ys = _as_vector("y", y)
-    if xs.size == 0 or ys.size == 0:
+    xs, sum_x = _as_vector("x", x)
+    ys, sum_y = _as_vector("y", y)
+    if sum_x is None or sum_y is None:
         raise ValueError("There is no data: x and y need at least one point.")
     if xs.size != ys.size:
         raise ValueError(
             f"x has {xs.size} values but y has {ys.size}; they must pair up one to one."
         )
-    return Dataset(xs, ys, Moments.of(xs, ys))
+    return Dataset(xs, ys, Moments.of(xs, ys, (sum_x, sum_y)))
