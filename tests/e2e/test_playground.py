@@ -81,19 +81,22 @@ SNAPSHOT_JS = """
     const slot = player.plots[panel];
     const item = slot.over.items[uid];
     const d = (kind === 'line' ? item.line : item.markers).getAttribute('d');
-    // Lines are "M x,y L x,y ..."; each marker is a circle "M cx-r,cy a r,r ...".
+    // Lines are subpaths "M x,y L x,y L ..." (a break where a segment is cut away); markers are
+    // circles "M cx-r,cy a r,r ...". Lines become their segments, markers their centres.
     const points = kind === 'line'
-      ? groups(d, /[ML](-?[\\d.]+),(-?[\\d.]+)/g)
+      ? [...(d || '').matchAll(/M[^M]*/g)].flatMap((sub) => {
+          const vertices = groups(sub[0], /[ML](-?[\\d.]+),(-?[\\d.]+)/g);
+          return vertices.slice(1).map((v, i) => [...vertices[i], ...v]);
+        })
       : groups(d, /M(-?[\\d.]+),(-?[\\d.]+)a([\\d.]+)/g).map(([x, y, r]) => [x + r, y]);
     const layer = slot.over.node.getBoundingClientRect();
     const chart = slot.plot.getBoundingClientRect();
     const xa = slot.plot._fullLayout.xaxis;
     const ya = slot.plot._fullLayout.yaxis;
+    const toX = (px) => xa.p2l(layer.left + px - chart.left - xa._offset);
+    const toY = (py) => ya.p2l(layer.top + py - chart.top - ya._offset);
     return {
-      points: points.map(([px, py]) => [
-        xa.p2l(layer.left + px - chart.left - xa._offset),
-        ya.p2l(layer.top + py - chart.top - ya._offset),
-      ]),
+      points: points.map((p) => p.map((v, i) => (i % 2 ? toY(v) : toX(v)))),
       log: [xa.type === 'log', ya.type === 'log'],
       range: [xa.range.slice().sort((a, b) => a - b), ya.range.slice().sort((a, b) => a - b)],
       tol: [TOL / Math.abs(xa._m), TOL / Math.abs(ya._m)],
@@ -212,36 +215,43 @@ def clip(p: Point, q: Point, box: tuple[Point, Point]) -> tuple[Point, Point] | 
 
 
 def polyline_matches(mark: dict[str, Any], xs: list[float], ys: list[float]) -> bool:
-    """Whether the drawn polyline shows the segments through (xs, ys) where they are in view.
+    """Whether the drawn line shows the polyline through (xs, ys) wherever it is in view.
 
-    Compared in screen pixels, after clipping both to the chart's view: a segment reaching far
-    outside the view must still cross it in the right place.
+    mark["points"] holds the drawn segments [x0, y0, x1, y1]. Both sides are clipped to the
+    chart's view and compared in screen pixels, in either direction: every visible piece of the
+    polyline is drawn, and nothing else is. A segment reaching far outside the view must still
+    cross it in the right place.
     """
-    if len(mark["points"]) != len(xs):
-        return False
     scale = [PIXEL_TOLERANCE / t for t in mark["tol"]]  # px per data unit, x and y
-
-    def px(x: float, y: float) -> Point:
-        return x * scale[0], y * scale[1]
-
     box = tuple((lo * k, hi * k) for (lo, hi), k in zip(mark["range"], scale, strict=True))
-    drawn = [px(x, y) for x, y in mark["points"]]
-    true = [px(x, y) for x, y in zip(xs, ys, strict=True)]
-    for i in range(len(xs) - 1):
-        seen, want = clip(drawn[i], drawn[i + 1], box), clip(true[i], true[i + 1], box)
-        if (seen is None) != (want is None):
-            return False
-        if seen is not None and want is not None:
-            got, expected = (c for end in seen for c in end), (c for end in want for c in end)
-            if any(abs(g - e) > PIXEL_TOLERANCE for g, e in zip(got, expected, strict=True)):
-                return False
-    return True
+
+    def seen(x0: float, y0: float, x1: float, y1: float) -> tuple[float, ...] | None:
+        part = clip((x0 * scale[0], y0 * scale[1]), (x1 * scale[0], y1 * scale[1]), box)
+        return None if part is None else (*part[0], *part[1])
+
+    def same(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        forward = all(abs(u - v) <= PIXEL_TOLERANCE for u, v in zip(a, b, strict=True))
+        backward = all(abs(u - v) <= PIXEL_TOLERANCE for u, v in zip(a, b[2:] + b[:2], strict=True))
+        return forward or backward
+
+    drawn = [part for seg in mark["points"] if (part := seen(*seg)) is not None]
+    pairs = zip(zip(xs, ys, strict=True), zip(xs[1:], ys[1:], strict=True), strict=False)
+    true = [part for (p, q) in pairs if (part := seen(*p, *q)) is not None]
+    return all(any(same(t, d) for d in drawn) for t in true) and all(
+        any(same(d, t) for t in true) for d in drawn
+    )
 
 
 def line_through(mark: dict[str, Any], w: float, b: float) -> bool:
-    """Whether the drawn fit line is y = w x + b, between the x its end points are drawn at."""
-    xs = [x for x, _ in mark["points"]]
-    return len(xs) == 2 and polyline_matches(mark, xs, [w * x + b for x in xs])
+    """Whether the drawn fit line is y = w x + b, between the x its end points are drawn at
+    (across the whole view if nothing is drawn: then the line must not cross the view)."""
+    if len(mark["points"]) > 1:
+        return False
+    if mark["points"]:
+        x0, _, x1, _ = mark["points"][0]
+    else:
+        x0, x1 = mark["range"][0]
+    return polyline_matches(mark, [x0, x1], [w * x0 + b, w * x1 + b])
 
 
 def check_frame(frame: dict[str, Any], hist: History) -> list[str]:
@@ -540,22 +550,28 @@ def serve_under_prefix(prefix: str, log_path: Path) -> Iterator[str]:
 def test_the_app_and_plotly_js_are_served_under_a_base_url_path(
     new_page: Callable[..., Page], tmp_path: Path
 ):
-    """docs/hosting.md: behind a proxy at /lrviz/, plotly.js comes from the component route."""
+    """docs/hosting.md: behind a proxy at /lrviz/, the player works and plotly.js is served
+    under the prefix by the component route."""
     prefix = "lrviz"
     page = new_page()
     plotly: list[tuple[int, str]] = []
     page.on(
         "response",
-        lambda r: plotly.append((r.status, urlsplit(r.url).path)) if "plotly" in r.url else None,
+        lambda r: plotly.append((r.status, r.url)) if "plotly" in r.url.lower() else None,
     )
     with serve_under_prefix(prefix, tmp_path / "prefixed.log") as url:
         open_app(page, url)
         wait_ready(page)
         assert page.evaluate("() => typeof window.Plotly.react") == "function"
-        assert plotly, "plotly.js was never requested"
+        # The player asks for its own copy unless the page already loaded plotly.js (Streamlit
+        # does for an st.plotly_chart): fetch it as the player would, to check the route.
+        own = page.locator(PLAYER).evaluate(
+            "(root) => root.parentElement.__lrvizPlayer.p.plotly_url"
+        )
+        assert urlsplit(own).path.startswith(f"/{prefix}/component/"), own
+        assert own.endswith("/plotly.min.js"), own
+        assert page.evaluate("async (url) => (await fetch(url)).status", own) == 200
         assert all(status == 200 for status, _ in plotly), plotly
-        assert all(path.startswith(f"/{prefix}/component/") for _, path in plotly), plotly
-        assert any(path.endswith("/plotly.min.js") for _, path in plotly), plotly
         button(page, "Step").click()
         wait_server_echo(page, 1)
         assert streamlit_exceptions(page) == []
