@@ -22,6 +22,9 @@ How the page works, and why:
   and ignores reports about an earlier run. The server echoes its view back through a second,
   hidden component (``lrviz_sync``), which restores the epoch if the player is remounted and lets
   browser tests check that the server agrees.
+* The chain-rule panel below the player follows one data point; the fit panel rings it. The
+  choice reaches the player through a third tiny component (``lrviz_mark``), so choosing a point
+  resends no figure; a click on a data point in the fit panel chooses it in the panel's selector.
 * The URL's query parameters hold the screen (data, settings, presentation mode, epoch): read
   once when a session opens (``lrviz/ui/share_ui.py``, every value clamped or dropped with a
   notice), rewritten at the end of every run. A link's epoch is echoed to the player until the
@@ -41,11 +44,14 @@ import streamlit as st
 from lrviz.core import curvature
 from lrviz.player.component import PLAYER_KEY, player_ui, plotly_js_url
 from lrviz.player.cursor import shown_epoch
+from lrviz.player.mark import mark_of
 from lrviz.ui.compare_ui import with_pins
 from lrviz.ui.data_source import data_params_keys
 from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui
+from lrviz.ui.explain_ui import explain_ui
 from lrviz.ui.lecture_ui import presentation_ui, presenting
 from lrviz.ui.page import page_setup_ui
+from lrviz.ui.point_ui import apply_point, followed_point
 from lrviz.ui.scenarios import data_label
 from lrviz.ui.session import current_run_ui
 from lrviz.ui.settings import apply_pick, settings_ui
@@ -74,7 +80,11 @@ def main() -> None:
     if not presenting():  # in a lecture the screen holds the player alone
         banner_ui(run, epoch)
     shown = with_pins(current, data_label(active.source), theme, plotly_js_url())
-    player_ui(shown.payload, shown.view, epoch, on_pick=apply_pick)
+    # The panel below follows one point; the fit panel rings it (none while presenting).
+    mark = None if presenting() else mark_of(data, followed_point(data.n))
+    player_ui(shown.payload, shown.view, epoch, on_pick=apply_pick, mark=mark, on_point=apply_point)
+    if not presenting():  # the chain-rule panel sits below the player, outside the projected view
+        explain_ui(data, run.settings.config, run.settings.w0, run.settings.b0, epoch)
     tools_ui(active, current, epoch)
 
 

@@ -12,7 +12,7 @@ from lrviz.explain.numbers import fmt
 from lrviz.figures.layout import base_layout
 from lrviz.figures.scene import Range, Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
-from lrviz.figures.uids import FIT_LINE, FIT_RESIDUALS
+from lrviz.figures.uids import FIT_CHOSEN, FIT_CHOSEN_RESIDUAL, FIT_DATA, FIT_LINE, FIT_RESIDUALS
 
 TITLE = "Data and fit"
 
@@ -38,6 +38,21 @@ def residual_segments(scene: Scene, epoch: int) -> tuple[list[float | None], lis
     return xs, ys
 
 
+def chosen_point(
+    scene: Scene, epoch: int, point: int | None
+) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Point i's residual segment ([x_i, x_i], [y_i, y_hat_i]) and ring ([x_i], [y_i]).
+
+    All four lists are empty when point is None or not an index of the data.
+    """
+    if point is None or not 0 <= point < scene.data.n:
+        return [], [], [], []
+    k = scene.clamp(epoch)
+    w, b = float(scene.history.w[k]), float(scene.history.b[k])
+    x, y = float(scene.data.x[point]), float(scene.data.y[point])
+    return [x, x], [y, w * x + b], [x], [y]
+
+
 def original_x_axis(fit_x: Range, mean: float, std: float, ticks: int = 6) -> dict[str, Any]:
     """Axis settings that label a standardized axis z = (x - mean)/std with x's own values.
 
@@ -60,8 +75,14 @@ def original_x_axis(fit_x: Range, mean: float, std: float, ticks: int = 6) -> di
     }
 
 
-def plot_fit(scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME) -> go.Figure:
-    """The data panel at epoch (clamped to the run). Dynamic traces: FIT_RESIDUALS, FIT_LINE."""
+def plot_fit(
+    scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME, point: int | None = None
+) -> go.Figure:
+    """The data panel at epoch (clamped to the run), with data point `point` ringed if given.
+
+    Dynamic traces: FIT_RESIDUALS, FIT_LINE, and FIT_CHOSEN_RESIDUAL, FIT_CHOSEN (empty
+    without a point).
+    """
     data, opt = scene.data, scene.optimum
     fig = go.Figure(layout=base_layout(theme, TITLE, "x", "y", scene.fit_x, scene.fit_y))
     rx, ry = residual_segments(scene, epoch)
@@ -101,6 +122,36 @@ def plot_fit(scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME) -> go.Figur
             hoverinfo="skip",
         )
     )
+    # Just below the data, which stays the top trace: the ring is wider than a marker and open.
+    sx, sy, cx, cy = chosen_point(scene, epoch, point)
+    fig.add_trace(
+        go.Scatter(
+            x=sx,
+            y=sy,
+            mode="lines",
+            name="chosen point's residual",
+            uid=FIT_CHOSEN_RESIDUAL,
+            line={"color": theme.fit, "width": theme.line_width},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=cx,
+            y=cy,
+            mode="markers",
+            name="chosen point",
+            uid=FIT_CHOSEN,
+            marker={
+                "color": "rgba(0,0,0,0)",
+                "size": theme.marker_size * 2,
+                "line": {"color": theme.fit, "width": theme.line_width},
+            },
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
     shown = scene.shown
     scaling = scene.x_scaling
     xs = np.asarray(data.x[shown])
@@ -110,6 +161,7 @@ def plot_fit(scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME) -> go.Figur
             y=np.asarray(data.y[shown]).tolist(),
             mode="markers",
             name="data",
+            uid=FIT_DATA,
             marker={
                 "color": theme.data,
                 "size": theme.marker_size,

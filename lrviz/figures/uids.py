@@ -5,6 +5,9 @@ from types import MappingProxyType
 
 FIT_RESIDUALS = "fit.residuals"
 FIT_LINE = "fit.line"
+FIT_CHOSEN_RESIDUAL = "fit.chosen_residual"
+FIT_CHOSEN = "fit.chosen"
+FIT_DATA = "fit.data"
 CONTOUR_PATH = "contour.path"
 CONTOUR_LEGS = "contour.legs"
 CONTOUR_ARROW = "contour.arrow"
@@ -17,10 +20,14 @@ BOWL_CURRENT = "bowl.current"
 
 DYNAMIC: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "fit": (FIT_RESIDUALS, FIT_LINE),
+        "fit": (FIT_RESIDUALS, FIT_LINE, FIT_CHOSEN_RESIDUAL, FIT_CHOSEN),
         "contour": (CONTOUR_PATH, CONTOUR_LEGS, CONTOUR_ARROW, CONTOUR_CURRENT),
         "loss": (LOSS_SO_FAR, LOSS_CURRENT),
         "bowl": (BOWL_PATH, BOWL_CURRENT),
     }
 )
-"""Dynamic trace uids per panel. CONTOUR_GRID is static: the invisible targets for clicks."""
+"""Dynamic trace uids per panel. CONTOUR_GRID and FIT_DATA are static: the targets for clicks.
+
+FIT_CHOSEN_RESIDUAL and FIT_CHOSEN ring the point the chain-rule panel follows; the player
+places them from a few bytes sent apart from the run, so choosing a point resends no figure.
+"""

@@ -15,8 +15,11 @@ import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
+from lrviz.player.mark import Mark, mark_data
+
 PLAYER_KEY = "lrviz_player"
 SYNC_KEY = "lrviz_sync"
+MARK_KEY = "lrviz_mark"
 _ASSETS = Path(__file__).with_name("assets")
 _PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 
@@ -29,6 +32,9 @@ _PLAYER = st.components.v2.component(
 )
 _SYNC = st.components.v2.component(
     "lrviz.sync", js=(_ASSETS / "sync.js").read_text(encoding="utf-8"), isolate_styles=False
+)
+_MARK = st.components.v2.component(
+    "lrviz.mark", js=(_ASSETS / "mark.js").read_text(encoding="utf-8"), isolate_styles=False
 )
 
 
@@ -53,11 +59,16 @@ def player_ui(
     run_id: str,
     server_epoch: int,
     on_pick: Callable[[], None],
+    mark: Mark | None = None,
+    on_point: Callable[[], None] = _ignore,
 ) -> None:
     """Mount the player with this run's payload, and the hidden echo of the server's epoch.
 
     The payload bytes stay identical while the run does, so Streamlit sends them once and
     afterwards only a reference. The echo is a few bytes and changes with every report.
+    mark: the data point to ring in the fit panel, sent the same way as the echo, so choosing
+    another point costs a few bytes too. on_point: called when a data point in the fit panel is
+    clicked; the index is st.session_state[PLAYER_KEY]["point"] (see mark.picked_point).
     """
     _PLAYER(
         key=PLAYER_KEY,
@@ -65,5 +76,7 @@ def player_ui(
         default={"cursor": None},
         on_cursor_change=_ignore,
         on_pick_change=on_pick,
+        on_point_change=on_point,
     )
     _SYNC(key=SYNC_KEY, data={"run": run_id, "epoch": server_epoch})
+    _MARK(key=MARK_KEY, data=mark_data(run_id, mark))

@@ -11,21 +11,36 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from lrviz.data.standardize import Scaling, to_original
 from lrviz.explain.numbers import fmt
 from lrviz.figures import plot_bowl, plot_contour, plot_fit, plot_loss_curve
 from lrviz.figures.bowl import bowl_top
 from lrviz.figures.loss_curve import loss_ranges
 from lrviz.figures.theme import Theme
-from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC
+from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC, FIT_DATA
 from lrviz.player.run import Run
 
 
 def _figure(fig: go.Figure) -> Any:
     # remove_uids=False: the player finds its dynamic traces by uid.
     return json.loads(pio.to_json(fig, validate=False, remove_uids=False))
+
+
+def _original_line_text(run: Run) -> dict[str, list[str]]:
+    """fit_w, fit_b: the line's coefficients in x's own units when x is standardized, else {}."""
+    scaling = run.scene.x_scaling
+    if scaling is None:
+        return {}
+    b_z = run.scene.history.b
+    w, b = to_original(run.scene.history.w, b_z, Scaling(*scaling))
+    # b = b_z - w * mean cancels: a few ulps of its terms are rounding, shown as 0, not 1e-16.
+    noise = 4 * np.finfo(np.float64).eps * (np.abs(b_z) + np.abs(w * scaling[0]))
+    b = np.where(np.abs(b) <= noise, 0.0, b)
+    return {"fit_w": [fmt(v) for v in w], "fit_b": [fmt(v) for v in b]}
 
 
 def payload_key(run_id: str, theme: Theme, plotly_url: str) -> str:
@@ -56,6 +71,7 @@ def payload(
         "stops": list(run.stops),
         "uids": {panel: list(uids) for panel, uids in DYNAMIC.items()},
         "grid_uid": CONTOUR_GRID,
+        "data_uid": FIT_DATA,
         "figures": {
             "fit": _figure(plot_fit(scene, 0, theme)),
             "contour": _figure(plot_contour(scene, 0, theme)),
@@ -75,12 +91,14 @@ def payload(
             "b": [fmt(v) for v in h.b],
             "dw": [fmt(v) for v in h.dw],
             "db": [fmt(v) for v in h.db],
+            **_original_line_text(run),
         },
         "optimum_loss_text": fmt(scene.optimum.loss),
         "geom": {
             "fit_x": list(scene.fit_x),
             "res_x": scene.data.x[idx].tolist(),
             "res_y": scene.data.y[idx].tolist(),
+            "shown": scene.shown.tolist(),
             "arrow_scale": scene.arrow_scale,
             "loss_floor": scene.loss_floor,
             "loss_log_range": [math.log10(log_range[0]), math.log10(log_range[1])],

@@ -129,7 +129,10 @@ def _choose_point(pts: PerPoint, selected: int | None, key: str) -> int:
     if selected is not None and st.session_state.get(outside) != selected:
         st.session_state[outside] = selected
         st.session_state[widget] = int(selected)
-    if not 0 <= st.session_state.get(widget, 0) < pts.n:
+    chosen = st.session_state.get(widget, 0)
+    # The selectbox keeps a choice set from code as its label; once the data changes, that label
+    # names no option and comes back as a str.
+    if isinstance(chosen, bool) or not isinstance(chosen, int) or not 0 <= chosen < pts.n:
         st.session_state[widget] = 0  # the data changed under the old choice
     if pts.n <= SELECTBOX_POINTS:
         return int(

@@ -316,6 +316,7 @@ class Player {
     this.bowlReady = false;
     this.lastData = null;
     this.sync = null;
+    this.mark = null; // {run, point: {i, x, y} | null}: the data point the chain-rule panel follows
     this.build();
     this.onKey = (event) => this.key(event);
     document.addEventListener("keydown", this.onKey);
@@ -488,6 +489,11 @@ class Player {
     this.dom.dataset.serverEpoch = String(sync.epoch);
   }
 
+  setMark(mark) {
+    this.mark = mark;
+    if (this.p) this.drawFit(this.epoch);
+  }
+
   fail(text) {
     this.msg.textContent = text;
     this.msg.hidden = false;
@@ -527,6 +533,7 @@ class Player {
     if (!slot.plot.__lrvizHooked) {
       slot.plot.__lrvizHooked = true;
       if (name === "contour") slot.plot.on("plotly_click", (event) => this.pick(event));
+      if (name === "fit") slot.plot.on("plotly_click", (event) => this.pickPoint(event));
       if (slot.over) {
         slot.plot.on("plotly_afterplot", () => this.align(name));
         slot.plot.on("plotly_relayouting", (ranges) => this.align(name, ranges));
@@ -599,7 +606,10 @@ class Player {
     this.fields.dw.textContent = t.dw[k];
     this.fields.db.textContent = t.db[k];
     this.scrub.value = String(k);
-    this.subs.fit.textContent = `ŷ = ${t.w[k]}·x ${signed(t.b[k])}`;
+    // With x standardized the line is trained in z; the subtitle speaks in x's own units.
+    const fw = t.fit_w || t.w;
+    const fb = t.fit_b || t.b;
+    this.subs.fit.textContent = `ŷ = ${fw[k]}·x ${signed(fb[k])}`;
     this.subs.contour.textContent = `∂L/∂w = ${t.dw[k]}, ∂L/∂b = ${t.db[k]}`;
     this.subs.loss.textContent = `${t.loss[k]} (optimum ${p.optimum_loss_text})`;
     this.dom.dataset.epoch = String(k);
@@ -638,10 +648,18 @@ class Player {
       rx.push(x, x, null);
       ry.push(p.geom.res_y[i], w * x + b, null);
     });
+    // The chosen point: its residual drawn bold and a ring around it, at this epoch's line.
+    const m = this.mark;
+    const pt = m && m.run === this.run && m.point ? m.point : null;
+    const seg = pt ? [[pt.x, pt.x], [pt.y, w * pt.x + b]] : [[], []];
+    const ring = pt ? [[pt.x], [pt.y]] : [[], []];
     this.restyle("fit", [
       [p.uids.fit[0], rx, ry],
       [p.uids.fit[1], [x0, x1], [w * x0 + b, w * x1 + b]],
+      [p.uids.fit[2], seg[0], seg[1]],
+      [p.uids.fit[3], ring[0], ring[1]],
     ]);
+    this.dom.dataset.mark = pt ? String(pt.i) : "";
   }
 
   arrow(k) {
@@ -827,6 +845,17 @@ class Player {
     this.setTrigger("pick", { w: point.x, b: point.y });
   }
 
+  pickPoint(event) {
+    // A click on a drawn data point chooses it for the chain-rule panel; the trace holds an
+    // evenly spaced selection of the data, so its point number maps through geom.shown.
+    const p = this.p;
+    const uid = p && p.data_uid;
+    const point = (event.points || []).find((pt) => pt.data && pt.data.uid === uid);
+    if (!point) return;
+    const i = p.geom.shown[point.pointNumber];
+    if (Number.isInteger(i)) this.setTrigger("point", i);
+  }
+
   key(event) {
     if (!this.p || event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey) return;
     const target = event.target instanceof Element ? event.target : null;
@@ -867,6 +896,7 @@ export default function mount(component) {
   }
   PAGE.player = player;
   if (PAGE.sync) player.serverSync(PAGE.sync);
+  if (PAGE.mark) player.setMark(PAGE.mark);
   player.setState = setStateValue;
   player.setTrigger = setTriggerValue;
   if (data) player.load(data).catch((error) => player.fail(`The run could not be shown: ${error.message}`));

@@ -1,0 +1,36 @@
+"""The data point the chain-rule panel follows, as the few bytes the fit panel needs to ring it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from lrviz.core import Dataset
+
+
+class Mark(NamedTuple):
+    """Point i of the trained data at (x, y), in the units the run was trained in (z if scaled)."""
+
+    i: int
+    x: float
+    y: float
+
+
+def mark_of(data: Dataset, point: int | None) -> Mark | None:
+    """Point `point` of data, or None when there is no point or it is not an index of data."""
+    if point is None or isinstance(point, bool) or not 0 <= point < data.n:
+        return None
+    return Mark(int(point), float(data.x[point]), float(data.y[point]))
+
+
+def mark_data(run_id: str, mark: Mark | None) -> dict[str, Any]:
+    """What the player is told: {run, point: {i, x, y} | None}; the run guards a stale mark."""
+    return {"run": run_id, "point": None if mark is None else mark._asdict()}
+
+
+def picked_point(state: Mapping[str, Any] | None) -> int | None:
+    """The index a click on a data point in the fit panel reported, or None (bad input too)."""
+    value = state.get("point") if hasattr(state, "get") else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
