@@ -160,6 +160,7 @@ def test_inputs_unmodified_and_state_frozen():
     hist = train(x, y, epochs=5, lr=0.1, optimizer="adam", batch_size=2)
     np.testing.assert_array_equal(x, x0)
     np.testing.assert_array_equal(y, y0)
+    assert x.flags.writeable and y.flags.writeable  # train views them read-only, not the caller
     data = make_dataset(x, y)
     x[0] = 99.0  # the dataset holds its own copy
     assert data.x[0] == 1.0

@@ -177,10 +177,12 @@ class Dataset:
         return self.moments.n
 
 
-def _as_vector(name: str, values: ArrayLike) -> tuple[NDArray[np.float64], Summary | None]:
-    """A read-only float64 copy of values and its summary (None when empty), or ValueError."""
+def _as_vector(
+    name: str, values: ArrayLike, copy: bool
+) -> tuple[NDArray[np.float64], Summary | None]:
+    """A read-only float64 copy (or view) of values and its summary (None when empty)."""
     try:
-        arr = np.array(values, dtype=np.float64)  # always a copy: callers keep their arrays
+        arr = np.array(values, dtype=np.float64, copy=True if copy else None)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a list of numbers.") from None
     if arr.ndim != 1:
@@ -204,18 +206,24 @@ def _as_vector(name: str, values: ArrayLike) -> tuple[NDArray[np.float64], Summa
             f"{name}[{i}] = {arr[i]:.3g} is too large: its square would overflow. "
             f"Keep every value within ±{MAX_ABS_VALUE:.0e}."
         )
+    if not copy:
+        arr = arr.view()  # a read-only view leaves the caller's own array writeable
     arr.setflags(write=False)
     return arr, summary
 
 
-def make_dataset(x: ArrayLike, y: ArrayLike) -> Dataset:
+def make_dataset(x: ArrayLike, y: ArrayLike, *, copy: bool = True) -> Dataset:
     """Check and copy the pairs (x_i, y_i), then compute their moments once.
+
+    copy=False views float64 arrays instead of copying them, for callers that use the Dataset
+    only while they run and keep no reference to it (``train``, the landscape functions): the
+    copy's fresh memory costs more than everything else ``train`` does on a million points.
 
     Raises ValueError with a message a student can act on: empty data, mismatched lengths,
     non-numbers, nan/inf (naming the first bad index) and values whose squares overflow.
     """
-    xs, sum_x = _as_vector("x", x)
-    ys, sum_y = _as_vector("y", y)
+    xs, sum_x = _as_vector("x", x, copy)
+    ys, sum_y = _as_vector("y", y, copy)
     if sum_x is None or sum_y is None:
         raise ValueError("There is no data: x and y need at least one point.")
     if xs.size != ys.size:

@@ -12,7 +12,7 @@ from lrviz.core.dataset import MAX_ABS_VALUE, Dataset, make_dataset
 
 
 def _dataset(x: ArrayLike | Dataset, y: ArrayLike | None) -> Dataset:
-    return x if isinstance(x, Dataset) else make_dataset(x, y)
+    return x if isinstance(x, Dataset) else make_dataset(x, y, copy=False)  # not kept
 
 
 def loss_surface(

@@ -309,7 +309,7 @@ def train(
     """
     if not isinstance(epochs, int | np.integer) or isinstance(epochs, bool) or epochs < 0:
         raise ValueError(f"epochs must be a whole number of 0 or more, not {epochs!r}.")
-    data = make_dataset(x, y)
+    data = make_dataset(x, y, copy=False)  # used only within this call
     config = TrainConfig(lr, optimizer, batch_size, seed, momentum, beta1, beta2, eps)
     return run(data, config, init_state(data, config, w0, b0), int(epochs))
 
