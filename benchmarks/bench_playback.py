@@ -76,9 +76,11 @@ PROBE_JS = """
     }).observe(node, {childList: true, characterData: true, subtree: true});
     probe.observing = true;
   };
-  // Chart elements present now; after Play, any that left the page was remounted.
+  // The player's chart elements present now; after Play, any that left the page was remounted.
+  // (Only the player's: the chain-rule panel below redraws its own chart on the Pause rerun.)
   probe.mark = () => {
-    probe.nodes = [...document.querySelectorAll('.js-plotly-plot, .main-svg')];
+    const player = document.querySelector('[data-testid="lrviz-player"]');
+    probe.nodes = [...player.querySelectorAll('.js-plotly-plot, .main-svg')];
   };
   probe.removed = () => probe.nodes.filter((n) => !n.isConnected).length;
 })();
