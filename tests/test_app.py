@@ -9,8 +9,6 @@ echoes, the status text the player shows at that epoch, and the banner.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -19,12 +17,12 @@ from lrviz.core import TrainConfig, make_dataset
 from lrviz.figures import DEFAULT_THEME
 from lrviz.figures.uids import DYNAMIC
 from lrviz.player import RunSettings, encode, make_run, payload, read_cursor, shown_epoch
-from lrviz.player.component import PLAYER_KEY, SYNC_KEY
+from lrviz.player.component import PLAYER_KEY
 from lrviz.player.run import MAX_EPOCHS
 from lrviz.ui.settings import LR_CHOICES, snap
 from lrviz.ui.status import banner
+from tests.app_driver import component, open_app, player_data, report, server_view
 
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 
 
@@ -32,35 +30,7 @@ ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception
-    return at
-
-
-def component(at: AppTest, key: str) -> Any:
-    found = [c for c in at.get("bidi_component") if c.key == key]
-    assert len(found) == 1, f"{key}: {len(found)} mounts"
-    return found[0].proto
-
-
-def player_data(at: AppTest) -> dict[str, Any]:
-    proto = component(at, PLAYER_KEY)
-    assert proto.WhichOneof("data") == "bytes"
-    return json.loads(proto.bytes.decode("utf-8"))
-
-
-def server_view(at: AppTest) -> dict[str, Any]:
-    """What the server echoes to the page: {run, epoch}."""
-    return json.loads(component(at, SYNC_KEY).json)
-
-
-def report(at: AppTest, epoch: int, run: str | None = None) -> AppTest:
-    """What the player sends when playback comes to rest at epoch, then the rerun it causes."""
-    run = run if run is not None else player_data(at)["run"]
-    at.session_state[PLAYER_KEY] = {"cursor": {"run": run, "epoch": epoch}}
-    at.run()
-    assert not at.exception
-    return at
+    return open_app()
 
 
 def status(at: AppTest) -> dict[str, str]:

@@ -6,8 +6,6 @@ where the optimum is), never from numbers copied from the page.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,43 +15,16 @@ from streamlit.testing.v1 import AppTest
 from lrviz.core import curvature, optimum
 from lrviz.figures.uids import CONTOUR_PATH, LOSS_SO_FAR
 from lrviz.player.compare import PINNED
-from lrviz.player.component import PLAYER_KEY, SYNC_KEY
 from lrviz.ui.data_ui import STANDARDIZE_KEY
 from lrviz.ui.lecture_ui import PRESENT_KEY
 from lrviz.ui.scenarios import dataset_of, lessons
+from tests.app_driver import open_app, player_data, report, server_view
 
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 LESSONS = {lesson.key: lesson for lesson in lessons()}
 
 
 def start(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception
-    return at
-
-
-def component(at: AppTest, key: str) -> Any:
-    found = [c for c in at.get("bidi_component") if c.key == key]
-    assert len(found) == 1
-    return found[0].proto
-
-
-def player_data(at: AppTest) -> dict[str, Any]:
-    return json.loads(component(at, PLAYER_KEY).bytes.decode("utf-8"))
-
-
-def server_view(at: AppTest) -> dict[str, Any]:
-    return json.loads(component(at, SYNC_KEY).json)
-
-
-def report(at: AppTest, epoch: int) -> AppTest:
-    at.session_state[PLAYER_KEY] = {"cursor": {"run": player_data(at)["run"], "epoch": epoch}}
-    at.run()
-    assert not at.exception
-    return at
+    return open_app(params)
 
 
 def click(at: AppTest, key: str) -> AppTest:

@@ -6,51 +6,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz.core import make_dataset
 from lrviz.data import get_preset
-from lrviz.player.component import PLAYER_KEY, SYNC_KEY
 from lrviz.player.run import MAX_EPOCHS
 from lrviz.ui.lecture_ui import PRESENT_KEY
 from lrviz.ui.settings import DEFAULTS, START_LIMIT
-
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+from tests.app_driver import open_app, player_data, report, server_view
 
 
 def open_link(params: Mapping[str, str]) -> AppTest:
     """A fresh session opened at ?params, after its first run."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception
-    return at
-
-
-def component(at: AppTest, key: str) -> Any:
-    found = [c for c in at.get("bidi_component") if c.key == key]
-    assert len(found) == 1
-    return found[0].proto
-
-
-def player_data(at: AppTest) -> dict[str, Any]:
-    return json.loads(component(at, PLAYER_KEY).bytes.decode("utf-8"))
-
-
-def server_view(at: AppTest) -> dict[str, Any]:
-    return json.loads(component(at, SYNC_KEY).json)
-
-
-def report(at: AppTest, epoch: int) -> AppTest:
-    at.session_state[PLAYER_KEY] = {"cursor": {"run": player_data(at)["run"], "epoch": epoch}}
-    at.run()
-    assert not at.exception
-    return at
+    return open_app(params)
 
 
 def url(at: AppTest) -> dict[str, str]:
