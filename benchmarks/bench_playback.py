@@ -33,14 +33,10 @@ from pathlib import Path
 from playwright.sync_api import Page, WebSocket, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(REPO))  # the browser flags live with the e2e helpers
+
+from tests.e2e.browser import CHROMIUM_ARGS  # noqa: E402
+
 PLAYER = '[data-testid="lrviz-player"]'
 
 # Installed before the app loads: timestamps of key presses, and of every change of the status

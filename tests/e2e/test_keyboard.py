@@ -15,20 +15,10 @@ from lrviz.core import curvature, make_dataset, train
 from lrviz.data import get_preset
 from lrviz.explain.numbers import fmt
 from tests.e2e.browser import PROJECTOR, AppServer, save_screenshot
+from tests.e2e.test_playground import PLAYER, READY_JS, WAIT_MS
 
-PLAYER = '[data-testid="lrviz-player"]'
-WAIT_MS = 60_000
 ARTICLE = (1.0, 2.0, 3.0, 4.0, 5.0)
 
-# The player has drawn its run's charts and the server has echoed that run.
-READY_JS = """
-() => {
-  const root = document.querySelector('[data-testid="lrviz-player"]');
-  if (!root || !root.dataset.run || root.dataset.run !== root.dataset.serverRun) return false;
-  const plots = ['fit', 'contour', 'loss'].map((n) => root.querySelector(`[data-plot="${n}"]`));
-  return plots.every((gd) => gd && gd._fullLayout && gd.querySelector('.main-svg'));
-}
-"""
 # The server's view of the epoch on screen (its echo) is the epoch the status line shows.
 AGREED_JS = """
 (epoch) => {

@@ -461,6 +461,7 @@ class Player {
     }
     if (token !== this.loadToken) return; // a newer run arrived meanwhile
     this.p = payload;
+    if (!sameRun) this.moved = false;
     this.run = payload.run;
     this.bowlReady = false;
     const s = this.sync;
@@ -487,6 +488,12 @@ class Player {
     this.sync = sync;
     this.dom.dataset.serverRun = sync.run;
     this.dom.dataset.serverEpoch = String(sync.epoch);
+    // The echo can arrive after the run's payload was drawn (a link's epoch, a remount). Until
+    // the user moves the player, the server's epoch for this run is the one to show; after that
+    // an echo may be stale, so it is not followed.
+    if (this.p && sync.run === this.run && !this.moved && !this.playing) {
+      this.seek(sync.epoch, false);
+    }
   }
 
   setMark(mark) {
@@ -739,7 +746,9 @@ class Player {
   }
 
   report() {
-    if (this.p) this.setState("cursor", { run: this.run, epoch: this.epoch });
+    if (!this.p) return;
+    this.moved = true;
+    this.setState("cursor", { run: this.run, epoch: this.epoch });
   }
 
   nextStop() {
