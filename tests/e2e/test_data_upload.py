@@ -159,7 +159,10 @@ def select_cell(page: Page, column: int, row: int) -> None:
     # The grid is a canvas: click where the cell is drawn, below the 35 px header row.
     width = (box["width"] - 32) / 2
     page.mouse.click(box["x"] + 32 + width * (column - 0.5), box["y"] + 35 + 35 * row + 17)
-    cell = page.locator(f'[data-testid="glide-cell-{column}-{row}"]')
+    # The sidebar's editor only: the chain-rule panel's tables are glide grids too.
+    cell = page.get_by_test_id("stSidebarUserContent").locator(
+        f'[data-testid="glide-cell-{column}-{row}"]'
+    )
     expect(cell).to_have_attribute("aria-selected", "true")
 
 
