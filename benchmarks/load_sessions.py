@@ -48,13 +48,14 @@ sys.path.insert(0, str(REPO))
 
 from tests.e2e.browser import (  # noqa: E402  (the repo root is on the path only now)
     CHROMIUM_ARGS,
+    FINISH_STATUS_JS,
+    LOCAL_HOSTS,
     app_path,
     chromium_path,
     serve_app,
 )
 
 PLAYER = '[data-testid="lrviz-player"]'
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 # Installed before the app loads. Timestamps of key presses, of status-line changes, of the
 # server's echo, of websocket sends, and of finished script runs (a ForwardMsg whose field 6,
@@ -63,23 +64,7 @@ PROBE_JS = """
 (() => {
   const probe = window.__load = { keys: [], draws: [], echoes: [], sends: [], runs: [] };
   window.addEventListener('keydown', (e) => probe.keys.push([performance.now(), e.key]), true);
-  const finish = (bytes) => {
-    let i = 0;
-    const varint = () => {
-      let value = 0, scale = 1, byte;
-      do { byte = bytes[i++]; value += (byte & 0x7f) * scale; scale *= 128; } while (byte & 0x80);
-      return value;
-    };
-    while (i < bytes.length) {
-      const key = varint(), f = Math.floor(key / 8), wire = key % 8;
-      if (wire === 0) { const v = varint(); if (f === 6) return v; }
-      else if (wire === 2) { const n = varint(); i += n; }
-      else if (wire === 1) i += 8;
-      else if (wire === 5) i += 4;
-      else return -1;
-    }
-    return -1;
-  };
+  const finish = FINISH_STATUS;
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
@@ -102,7 +87,7 @@ PROBE_JS = """
     }).observe(root, { attributes: true, attributeFilter: ['data-server-epoch'] });
   };
 })();
-"""
+""".replace("FINISH_STATUS", FINISH_STATUS_JS.strip())
 
 READY_JS = """
 () => {

@@ -51,27 +51,33 @@ EXCEPTION = '[data-testid="stException"]'
 # field 6 (script_finished) is FINISHED_SUCCESSFULLY (0), FINISHED_WITH_COMPILE_ERROR (1) or
 # FINISHED_FRAGMENT_RUN_SUCCESSFULLY (3) ends a run; FINISHED_EARLY_FOR_RERUN (2) does not. The
 # count moves a task and a frame later, once the app has drawn what that run sent.
+# The status of a ForwardMsg's script_finished (top-level field 6), read from its protobuf bytes
+# with a minimal varint walk; -1 when the message has none.
+FINISH_STATUS_JS = """
+(bytes) => {
+  let i = 0;
+  const varint = () => {
+    let value = 0, scale = 1, byte;
+    do { byte = bytes[i++]; value += (byte & 0x7f) * scale; scale *= 128; } while (byte & 0x80);
+    return value;
+  };
+  while (i < bytes.length) {
+    const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+    if (wire === 0) { const v = varint(); if (field === 6) return v; }
+    // Read the length first: in `i += varint()` JS would add it to i's old value.
+    else if (wire === 2) { const length = varint(); i += length; }
+    else if (wire === 1) { i += 8; }
+    else if (wire === 5) { i += 4; }
+    else { return -1; }
+  }
+  return -1;
+}
+"""
+
 RUN_COUNTER_JS = """
 (() => {
   window.__lrvizRuns = 0;
-  const finishStatus = (bytes) => {
-    let i = 0;
-    const varint = () => {
-      let value = 0, scale = 1, byte;
-      do { byte = bytes[i++]; value += (byte & 0x7f) * scale; scale *= 128; } while (byte & 0x80);
-      return value;
-    };
-    while (i < bytes.length) {
-      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
-      if (wire === 0) { const v = varint(); if (field === 6) return v; }
-      // Read the length first: in `i += varint()` JS would add it to i's old value.
-      else if (wire === 2) { const length = varint(); i += length; }
-      else if (wire === 1) { i += 8; }
-      else if (wire === 5) { i += 4; }
-      else { return -1; }
-    }
-    return -1;
-  };
+  const finishStatus = FINISH_STATUS;
   const count = () => setTimeout(() => requestAnimationFrame(() => setTimeout(() => {
     window.__lrvizRuns += 1;
   }, 0)), 0);
@@ -87,7 +93,7 @@ RUN_COUNTER_JS = """
     }
   };
 })();
-"""
+""".replace("FINISH_STATUS", FINISH_STATUS_JS.strip())
 
 
 class Viewport(NamedTuple):
