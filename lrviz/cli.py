@@ -11,10 +11,16 @@ from typing import NoReturn, TextIO
 
 import numpy as np
 
-from lrviz.core import OPTIMIZERS, History, train
+from lrviz.core import OPTIMIZERS, History, epochs_within, points_per_epoch, total_updates, train
 
 ARTICLE_X = "1,2,3,4,5"
 REPORT_EVERY = 50
+
+# A run is refused before it starts when it needs more than this many optimizer updates: about
+# 0.2-0.5 us each here (benchmarks/bench_extremes.py), so a few seconds at most. Mini-batch
+# epochs also shuffle and sum every point (about 20 ns each), hence the bound on point visits.
+DEFAULT_MAX_UPDATES = 5_000_000
+POINTS_PER_UPDATE = 20
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--json", action="store_true", help="write the whole history as JSON instead of the log"
     )
+    parser.add_argument(
+        "--max-updates",
+        type=_whole,
+        default=DEFAULT_MAX_UPDATES,
+        metavar="N",
+        help=f"refuse a run of more than N optimizer updates (epochs x batches per epoch) or "
+        f"{POINTS_PER_UPDATE} N points visited by mini-batch epochs "
+        f"(default {DEFAULT_MAX_UPDATES:,}, a few seconds); 0 lifts the limit",
+    )
     return parser
 
 
@@ -116,6 +131,26 @@ def _as_json(history: History) -> str:
     )
 
 
+def _check_budget(n: int, batch_size: int | None, epochs: int, max_updates: int) -> None:
+    """Raise ValueError naming the numbers and the way out when the run is over the limit."""
+    if max_updates < 0:
+        raise ValueError(f"--max-updates must be 0 (no limit) or more, not {max_updates}")
+    if max_updates == 0 or n == 0 or epochs < 0 or (batch_size is not None and batch_size < 1):
+        return  # no limit, or arguments train() refuses with its own message
+    max_points = POINTS_PER_UPDATE * max_updates
+    fits = epochs_within(n, batch_size, epochs, max_updates, max_points)
+    if fits >= epochs:
+        return
+    updates = total_updates(n, batch_size, epochs)
+    visits = epochs * points_per_epoch(n, batch_size)
+    raise ValueError(
+        f"{epochs} epochs on {n:,} points with batches of {batch_size} make {updates:,} updates "
+        f"and {visits:,} point visits, over the limit of {max_updates:,} updates and "
+        f"{max_points:,} visits; {fits} epochs fit. Use fewer --epochs, a larger --batch-size, "
+        f"or raise the limit with --max-updates (0 lifts it)."
+    )
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad arguments or data)."""
     out = out or sys.stdout
@@ -129,6 +164,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         else:
             x = np.array(args.x if args.x is not None else _numbers(ARTICLE_X))
             y = np.array(args.y) if args.y is not None else x
+        _check_budget(len(x), args.batch_size, args.epochs, args.max_updates)
         history = train(
             x,
             y,

@@ -100,3 +100,30 @@ def test_bad_arguments_give_one_line_and_exit_2(args, fragment):
     assert err.count("\n") == 1 and err.startswith("lrviz: error:")
     assert fragment in err
     assert result.stdout == b""
+
+
+def test_a_run_over_the_update_limit_is_refused_before_training(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--x", "1,2,3", "--epochs", "10", "--batch-size", "1", "--max-updates", "29"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "30 updates" in err and "limit of 29 updates" in err and "9 epochs fit" in err
+    assert "--max-updates" in err and "Traceback" not in err
+
+
+def test_the_limit_is_exact_and_zero_lifts_it(capsys):
+    args = ["--x", "1,2,3", "--epochs", "10", "--batch-size", "1", "--json"]
+    assert main([*args, "--max-updates", "30"]) == 0
+    assert json.loads(capsys.readouterr().out)["epochs_run"] == 10
+    assert main([*args, "--max-updates", "0"]) == 0
+    assert json.loads(capsys.readouterr().out)["epochs_run"] == 10
+    with pytest.raises(SystemExit):
+        main([*args, "--max-updates", "-1"])
+    assert "--max-updates must be 0" in capsys.readouterr().err
+
+
+def test_heavy_default_run_is_refused_by_default():
+    xs = ",".join(str(i % 7) for i in range(10_000))
+    result = run_cli("--x", xs, "--batch-size", "1", "--epochs", "5000")
+    assert result.returncode == 2
+    assert b"50,000,000 updates" in result.stderr and b"500 epochs fit" in result.stderr

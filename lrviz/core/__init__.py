@@ -1,5 +1,11 @@
 """The backprop engine: pure numpy, no I/O, no hidden state. Everything else draws from it."""
 
+from lrviz.core.budget import (
+    epochs_within,
+    points_per_epoch,
+    total_updates,
+    updates_per_epoch,
+)
 from lrviz.core.dataset import MAX_ABS_VALUE, Dataset, Moments, make_dataset
 from lrviz.core.landscape import (
     Curvature,
@@ -12,6 +18,7 @@ from lrviz.core.landscape import (
 from lrviz.core.optimizers import OPTIMIZERS, AdamState, GdState, MomentumState, Optimizer
 from lrviz.core.training import (
     DIVERGENCE_FACTOR,
+    EpochTrace,
     History,
     StepRecord,
     TrainConfig,
@@ -32,6 +39,7 @@ __all__ = [
     "AdamState",
     "Curvature",
     "Dataset",
+    "EpochTrace",
     "GdState",
     "History",
     "Moments",
@@ -44,13 +52,17 @@ __all__ = [
     "UpdateRecord",
     "converged_at",
     "curvature",
+    "epochs_within",
     "evaluate",
     "init_state",
     "loss_surface",
     "make_dataset",
     "optimum",
+    "points_per_epoch",
     "record_at",
     "run",
     "step",
+    "total_updates",
     "train",
+    "updates_per_epoch",
 ]

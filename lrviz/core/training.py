@@ -14,8 +14,21 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from lrviz.core import model
-from lrviz.core.dataset import Dataset, Moments, make_dataset
-from lrviz.core.optimizers import OPTIMIZERS, Optimizer, OptState, adam, gd, momentum
+from lrviz.core.batches import batch_grad, batch_means, centre
+from lrviz.core.budget import updates_per_epoch
+from lrviz.core.dataset import Dataset, make_dataset
+from lrviz.core.fastpath import advance_epoch
+from lrviz.core.optimizers import (
+    OPTIMIZERS,
+    AdamState,
+    GdState,
+    MomentumState,
+    Optimizer,
+    OptState,
+    adam,
+    gd,
+    momentum,
+)
 
 Array = NDArray[np.float64]
 
@@ -202,38 +215,58 @@ def init_state(data: Dataset, config: TrainConfig, w0: float = 0.0, b0: float = 
     return TrainState(0, w, b, opt.init((w, b)), _freeze_rng(np.random.default_rng(config.seed)))
 
 
-def _batches(state: TrainState, n: int, config: TrainConfig) -> tuple[list, tuple]:
-    """Index arrays of this epoch's batches (None = all points), and the rng state after."""
-    if config.batch_size is None or config.batch_size >= n:
-        return [None], state.rng_state
-    rng = _thaw_rng(state.rng_state)
+def _is_full_batch(n: int, config: TrainConfig) -> bool:
+    return config.batch_size is None or config.batch_size >= n
+
+
+def _permutation(
+    rng_state: tuple[int, int, int, int], n: int
+) -> tuple[NDArray[np.intp], tuple[int, int, int, int]]:
+    """This epoch's shuffle of range(n), and the rng state after it."""
+    rng = _thaw_rng(rng_state)
     perm = rng.permutation(n)
-    size = config.batch_size
-    return [perm[i : i + size] for i in range(0, n, size)], _freeze_rng(rng)
+    return perm, _freeze_rng(rng)
 
 
 def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainState, StepRecord]:
-    """One epoch: every batch in turn is one optimizer update. Pure; O(1) on the full batch.
+    """One epoch: every batch in turn is one optimizer update. Pure; O(1) on the full batch,
+    O(n) with mini-batches (one vectorized pass for every batch's means, see ``batches``).
 
     Floating-point overflow is expected when a run diverges; it is reported through non-finite
     values in the record (see ``train``), never as a warning.
     """
     opt = config.make_optimizer()
-    batches, rng_state = _batches(state, data.n, config)
     w, b, opt_state = state.w, state.b, state.opt_state
+    rng_state = state.rng_state
     updates = []
     with np.errstate(all="ignore"):
         full_loss = float(data.moments.loss(state.w, state.b))
         full_grad = data.moments.grad(state.w, state.b)
-        for idx in batches:
-            if idx is None:
-                loss, grad = full_loss, full_grad
-            else:
-                m = Moments.of(data.x[idx], data.y[idx])
-                loss, grad = float(m.loss(w, b)), m.grad(w, b)
-            (dw, db), opt_state = opt.update(grad, opt_state)
-            updates.append(UpdateRecord(idx, w, b, loss, grad[0], grad[1], dw, db, opt_state))
+        if _is_full_batch(data.n, config):
+            (dw, db), opt_state = opt.update(full_grad, opt_state)
+            updates.append(
+                UpdateRecord(None, w, b, full_loss, full_grad[0], full_grad[1], dw, db, opt_state)
+            )
             w, b = w + dw, b + db
+        else:
+            assert config.batch_size is not None
+            perm, rng_state = _permutation(state.rng_state, data.n)
+            c = centre(data)
+            means = batch_means(c, perm, config.batch_size)
+            rows = []
+            cols = zip(*(a.tolist() for a in means[1:]), strict=True)
+            for ub, vb, p, q, s in cols:
+                grad = batch_grad(w, b, c.mx, c.my, ub, vb, p, q, s)
+                (dw, db), opt_state = opt.update(grad, opt_state)
+                rows.append((w, b, grad[0], grad[1], dw, db, opt_state))
+                w, b = w + dw, b + db
+            losses = _batch_losses(data, perm, means.starts, rows)
+            ends = [*means.starts[1:].tolist(), data.n]
+            for start, end, loss, row in zip(
+                means.starts.tolist(), ends, losses, rows, strict=True
+            ):
+                bw, bb, gw, gb, dw, db, after = row
+                updates.append(UpdateRecord(perm[start:end], bw, bb, loss, gw, gb, dw, db, after))
     record = StepRecord(
         epoch=state.epoch,
         w=state.w,
@@ -253,6 +286,17 @@ def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainSt
     return new_state, record
 
 
+def _batch_losses(
+    data: Dataset, perm: NDArray[np.intp], starts: NDArray[np.intp], rows: list[tuple]
+) -> list[float]:
+    """Each batch's MSE at the parameters before its update, in one vectorized pass."""
+    counts = np.diff(np.append(starts, data.n))
+    ws = np.repeat(np.array([r[0] for r in rows], dtype=np.float64), counts)
+    bs = np.repeat(np.array([r[1] for r in rows], dtype=np.float64), counts)
+    r = data.y[perm] - (ws * data.x[perm] + bs)
+    return (np.add.reduceat(r * r, starts) / counts).tolist()
+
+
 def evaluate(state: TrainState, data: Dataset) -> tuple[float, float, float]:
     """(loss, dL/dw, dL/db) over all data at the state's parameters, in O(1)."""
     with np.errstate(all="ignore"):
@@ -262,12 +306,34 @@ def evaluate(state: TrainState, data: Dataset) -> tuple[float, float, float]:
 
 
 @dataclass(frozen=True, eq=False)
+class EpochTrace:
+    """What a run needs to restart at any epoch k without replaying epochs 0..k-1.
+
+    config: the run's TrainConfig. n: its number of points. opt: the optimizer state at the
+    start of each epoch, shape (epochs_run + 1, columns): no columns for gd, the velocity
+    (v_w, v_b) for momentum and nesterov, (m_w, m_b, v_w, v_b) for Adam (whose step count at
+    epoch k is k * updates_per_epoch). rng: the shuffling rng's state at the start of each
+    epoch as uint64 columns (state >> 64, state & (2^64 - 1), has_uint32, uinteger), with
+    rng_inc, PCG64's increment, which never changes.
+    """
+
+    config: TrainConfig
+    n: int
+    updates_per_epoch: int
+    opt: NDArray[np.float64]
+    rng: NDArray[np.uint64]
+    rng_inc: int
+
+
+@dataclass(frozen=True, eq=False)
 class History:
     """A run, epoch by epoch. Read-only float64 arrays of length epochs_run + 1.
 
     Index k means "after k epochs": loss[k] is the MSE over all data at (w[k], b[k]) and
     (dw[k], db[k]) the full-data gradient there. diverged_at is the epoch whose values were no
     longer finite (or had blown up past DIVERGENCE_FACTOR); the arrays stop just before it.
+    trace: the optimizer and shuffling state at each epoch when ``run`` made the History (None
+    for a History built by hand); ``state_at`` and ``record_at(..., history=)`` use it.
     """
 
     w: Array
@@ -277,10 +343,50 @@ class History:
     db: Array
     diverged_at: int | None
     epochs: int
+    trace: EpochTrace | None = None
 
     @property
     def epochs_run(self) -> int:
         return len(self.w) - 1
+
+    def state_at(self, epoch: int) -> TrainState:
+        """The TrainState after ``epoch`` epochs (0 <= epoch <= epochs_run), in O(1).
+
+        Raises ValueError when the History has no trace or the epoch is out of its range.
+        """
+        if self.trace is None:
+            raise ValueError("This History has no trace of its optimizer state; replay instead.")
+        if not isinstance(epoch, int | np.integer) or not 0 <= epoch <= self.epochs_run:
+            raise ValueError(f"epoch must be a whole number in [0, {self.epochs_run}].")
+        k = int(epoch)
+        t = self.trace
+        cols = t.opt[k].tolist()
+        name = t.config.optimizer
+        opt_state: OptState
+        if name == "gd":
+            opt_state = GdState()
+        elif name in ("momentum", "nesterov"):
+            opt_state = MomentumState((cols[0], cols[1]))
+        else:
+            opt_state = AdamState(k * t.updates_per_epoch, (cols[0], cols[1]), (cols[2], cols[3]))
+        hi, lo, has32, u32 = (int(v) for v in t.rng[k])
+        rng_state = ((hi << 64) | lo, t.rng_inc, has32, u32)
+        return TrainState(k, float(self.w[k]), float(self.b[k]), opt_state, rng_state)
+
+
+def _opt_columns(opt_state: OptState) -> tuple[float, ...]:
+    if isinstance(opt_state, MomentumState):
+        return opt_state.velocity
+    if isinstance(opt_state, AdamState):
+        return (*opt_state.mu, *opt_state.nu)
+    return ()
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def _rng_columns(rng_state: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    return (rng_state[0] >> 64, rng_state[0] & _MASK64, rng_state[2], rng_state[3])
 
 
 def _blew_up(values: tuple[float, ...], loss: float, limit: float) -> bool:
@@ -315,16 +421,22 @@ def train(
 
 
 def run(data: Dataset, config: TrainConfig, state: TrainState, epochs: int) -> History:
-    """Repeat ``step`` from ``state`` for ``epochs`` epochs and collect the History."""
+    """Train from ``state`` for ``epochs`` epochs and collect the History, with its trace.
+
+    Bit for bit ``step`` repeated, without building records: on the full batch each epoch is
+    one O(1) update; with mini-batches one vectorized pass gives every batch's means and a
+    scalar loop (``fastpath``) walks them, well under a microsecond per update.
+    """
     rows: list[tuple[float, float, float, float, float]] = []
+    opt_rows: list[tuple[float, ...]] = []
+    rng_rows: list[tuple[int, int, int, int]] = []
     limit = math.inf
     diverged_at = None
+    full = _is_full_batch(data.n, config)
+    opt = config.make_optimizer()
+    c = None if full else centre(data)
     for k in range(epochs + 1):
-        if k < epochs:
-            new_state, rec = step(state, data, config)
-            loss, dw, db = rec.loss, rec.dL_dw, rec.dL_db
-        else:
-            loss, dw, db = evaluate(state, data)
+        loss, dw, db = evaluate(state, data)
         if k == 0:
             m = data.moments
             mean_y2 = m.syy + m.y_mean * m.y_mean
@@ -334,24 +446,83 @@ def run(data: Dataset, config: TrainConfig, state: TrainState, epochs: int) -> H
             diverged_at = state.epoch
             break
         rows.append((state.w, state.b, loss, dw, db))
-        if k < epochs:
-            state = new_state
+        opt_rows.append(_opt_columns(state.opt_state))
+        rng_rows.append(_rng_columns(state.rng_state))
+        if k == epochs:
+            break
+        with np.errstate(all="ignore"):
+            if full:
+                (uw, ub), opt_state = opt.update((dw, db), state.opt_state)
+                w, b = state.w + uw, state.b + ub
+                state = TrainState(state.epoch + 1, w, b, opt_state, state.rng_state)
+            else:
+                assert c is not None and config.batch_size is not None
+                perm, rng_state = _permutation(state.rng_state, data.n)
+                means = batch_means(c, perm, config.batch_size)
+                w, b, opt_state = advance_epoch(
+                    state.w,
+                    state.b,
+                    state.opt_state,
+                    means,
+                    c.mx,
+                    c.my,
+                    config.optimizer,
+                    config.lr,
+                    config.momentum,
+                    config.beta1,
+                    config.beta2,
+                    config.eps,
+                )
+                state = TrainState(state.epoch + 1, w, b, opt_state, rng_state)
     cols = np.array(rows, dtype=np.float64).reshape(-1, 5).T.copy()
     cols.setflags(write=False)
-    return History(*cols, diverged_at=diverged_at, epochs=epochs)
+    width = len(opt_rows[0]) if opt_rows else 0
+    opt_cols = np.array(opt_rows, dtype=np.float64).reshape(len(opt_rows), width)
+    rng_cols = np.array(rng_rows, dtype=np.uint64).reshape(-1, 4)
+    for a in (opt_cols, rng_cols):
+        a.setflags(write=False)
+    trace = EpochTrace(
+        config,
+        data.n,
+        updates_per_epoch(data.n, config.batch_size),
+        opt_cols,
+        rng_cols,
+        state.rng_state[1],
+    )
+    return History(*cols, diverged_at=diverged_at, epochs=epochs, trace=trace)
 
 
 def record_at(
-    data: Dataset, config: TrainConfig, w0: float, b0: float, epoch: int
+    data: Dataset,
+    config: TrainConfig,
+    w0: float,
+    b0: float,
+    epoch: int,
+    history: History | None = None,
 ) -> tuple[TrainState, StepRecord]:
     """The state after ``epoch`` epochs and the record of the step taken from there.
 
-    Replays ``step`` from (w0, b0): the same code path as ``train``, so an explanation of epoch k
-    shows exactly the numbers that produced the History. Costs O(epoch) steps.
+    The record comes from ``step``: the same code path as ``train``, so an explanation of epoch
+    k shows exactly the numbers that produced the History. Without ``history`` it replays
+    ``epoch`` steps from (w0, b0), O(epoch) steps. With ``history`` (the History that ``run``
+    or ``train`` made from this data, config, w0 and b0) it starts from its stored state at
+    that epoch and costs one step, whatever the epoch; past the History's last epoch (a run
+    that diverged) it replays from there. Raises ValueError if the History belongs to another
+    run (other config, n, or start).
     """
     if not isinstance(epoch, int | np.integer) or isinstance(epoch, bool) or epoch < 0:
         raise ValueError(f"epoch must be a whole number of 0 or more, not {epoch!r}.")
-    state = init_state(data, config, w0, b0)
-    for _ in range(int(epoch)):
+    epoch = int(epoch)
+    if history is not None and history.trace is not None:
+        t = history.trace
+        if t.config != config or t.n != data.n:
+            raise ValueError("record_at: this History was trained with other settings or data.")
+        start = init_state(data, config, w0, b0)
+        if (float(history.w[0]), float(history.b[0])) != (start.w, start.b):
+            raise ValueError("record_at: this History starts from another (w0, b0).")
+        state = history.state_at(min(epoch, history.epochs_run))
+    else:
+        state = init_state(data, config, w0, b0)
+    while state.epoch < epoch:
         state, _ = step(state, data, config)
     return state, step(state, data, config)[1]

@@ -1,0 +1,152 @@
+"""The heaviest runs a page or a link can ask for: server CPU and payload size, after the cap.
+
+Run: python benchmarks/bench_extremes.py [--quick] [--cap N] [--points N]
+
+Rows: the largest data (the upload's row limit, the generator's n limit) x every optimizer x
+every batch mode (full; mini-batches of 2, the most updates a mini-batch allows, of 100, and of
+n - 1, the fewest updates for a full pass over the data each epoch; one point) at the largest
+epoch budget (MAX_EPOCHS). Each run is first cut to the caps, epochs_within(n, batch,
+MAX_EPOCHS, MAX_UPDATES, MAX_POINTS): training costs a fixed time per update plus a fixed time
+per point a mini-batch epoch shuffles and sums, so both are bounded. For each row it prints
+the CPU seconds of the core training alone, of lrviz.player.run.make_run (training + scene)
+and of the payload the browser receives (lrviz.player.payload.payload + encode), the payload's
+size, and the core's cost per update. Goals (issue 9): every row <= 0.5 s of CPU and payload
+<= 2 MB. The figures are printed, not asserted: they belong to this machine and this moment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lrviz.core import (
+    OPTIMIZERS,
+    TrainConfig,
+    epochs_within,
+    init_state,
+    make_dataset,
+    run,
+    total_updates,
+)
+from lrviz.data.generator import MAX_N
+from lrviz.data.limits import MAX_ROWS
+from lrviz.figures.theme import DEFAULT_THEME
+from lrviz.player import run as player_run
+from lrviz.player.payload import encode, payload
+
+MAX_EPOCHS = player_run.MAX_EPOCHS
+DEFAULT_CAP = 200_000
+DEFAULT_POINTS = 10_000_000
+BATCHES: tuple[tuple[str, int | None], ...] = (
+    ("full", None),
+    ("mini n-1", -1),
+    ("mini 100", 100),
+    ("mini 2", 2),
+    ("one point", 1),
+)
+CPU_GOAL_S = 0.5
+PAYLOAD_GOAL_B = 2_000_000
+
+
+def cpu(fn):  # type: ignore[no-untyped-def]
+    """(CPU seconds of this process, result)."""
+    t0 = time.process_time()
+    out = fn()
+    return time.process_time() - t0, out
+
+
+def per_update_cost(data, optimizer: str, batch: int | None, updates: int) -> float:  # type: ignore[no-untyped-def]
+    """Core CPU seconds per update, over a run of about ``updates`` updates."""
+    config = TrainConfig(lr=1e-4, optimizer=optimizer, batch_size=batch)
+    epochs = epochs_within(data.n, batch, 10**9, updates)
+    t, _ = cpu(lambda: run(data, config, init_state(data, config), epochs))
+    return t / total_updates(data.n, batch, epochs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one optimizer per data size")
+    parser.add_argument("--cap", type=int, default=None, help="updates cap (default MAX_UPDATES)")
+    parser.add_argument(
+        "--points", type=int, default=None, help="point-visits cap (default MAX_POINTS)"
+    )
+    args = parser.parse_args()
+    cap = args.cap or getattr(player_run, "MAX_UPDATES", None)
+    source = "lrviz.player.run.MAX_UPDATES"
+    if cap is None:
+        cap, source = DEFAULT_CAP, "not in lrviz.player.run yet: this script's default"
+    points = args.points or getattr(player_run, "MAX_POINTS", None)
+    p_source = "lrviz.player.run.MAX_POINTS"
+    if points is None:
+        points, p_source = DEFAULT_POINTS, "not in lrviz.player.run yet: this script's default"
+    print(f"lrviz extremes: MAX_EPOCHS = {MAX_EPOCHS}, MAX_UPDATES = {cap:,} ({source}),")
+    print(f"                MAX_POINTS = {points:,} ({p_source})")
+    print(f"CPU seconds of this process (time.process_time); numpy {np.__version__}")
+    print()
+
+    rng = np.random.default_rng(0)
+    sizes = (("upload", MAX_ROWS), ("generator", MAX_N))
+    optimizers = ("adam",) if args.quick else OPTIMIZERS
+    head = (
+        f"{'data':>17} {'optimizer':>9} {'batch':>9} {'asked':>11} {'epochs':>6} "
+        f"{'updates':>9} {'core s':>7} {'run s':>7} {'payload s':>9} {'total s':>7} "
+        f"{'MB':>5} {'us/upd':>6}  goal"
+    )
+    print(head)
+    print("-" * len(head))
+    worst_cpu, worst_mb = 0.0, 0.0
+    for label, n in sizes:
+        x = rng.uniform(-3.0, 5.0, n)
+        y = 1.5 * x + 0.5 + rng.normal(0.0, 0.5, n)
+        data = make_dataset(x, y)
+        for optimizer in optimizers:
+            for mode, size in BATCHES:
+                batch = n - 1 if size == -1 else size
+                asked = total_updates(n, batch, MAX_EPOCHS)
+                epochs = epochs_within(n, batch, MAX_EPOCHS, cap, points)
+                config = TrainConfig(lr=1e-3, optimizer=optimizer, batch_size=batch)
+                settings = player_run.RunSettings(epochs=epochs, config=config)
+                t_core, _ = cpu(lambda d=data, c=config, e=epochs: run(d, c, init_state(d, c), e))
+                t_run, the_run = cpu(lambda d=data, s=settings: player_run.make_run(d, s))
+                t_pay, body = cpu(
+                    lambda r=the_run: encode(payload(r, DEFAULT_THEME, "plotly.min.js"))
+                )
+                total = t_run + t_pay
+                updates = total_updates(n, batch, epochs)
+                mb = len(body) / 1e6
+                ok = total <= CPU_GOAL_S and len(body) <= PAYLOAD_GOAL_B
+                worst_cpu, worst_mb = max(worst_cpu, total), max(worst_mb, mb)
+                print(
+                    f"{label + f' n={n:,}':>17} {optimizer:>9} {mode:>9} {asked:>11,} "
+                    f"{epochs:>6} {updates:>9,} {t_core:7.3f} {t_run:7.3f} {t_pay:9.3f} "
+                    f"{total:7.3f} {mb:5.2f} {t_core / updates * 1e6:6.2f}  "
+                    f"{'ok' if ok else 'OVER'}"
+                )
+    print()
+    print(f"worst row: {worst_cpu:.3f} s CPU (goal <= {CPU_GOAL_S} s), {worst_mb:.2f} MB payload")
+    print()
+    print("Core cost per update, on n = 10,000 (a run of about 10^6 updates each):")
+    data = make_dataset(*(lambda x: (x, 2 * x + 1))(rng.uniform(0, 5, 10_000)))
+    for optimizer in OPTIMIZERS:
+        costs = [per_update_cost(data, optimizer, b, 10**6) * 1e6 for b in (1, 2, 100)]
+        print(
+            f"  {optimizer:>9}: one point {costs[0]:.2f} us, batch 2 {costs[1]:.2f} us, "
+            f"batch 100 {costs[2]:.2f} us"
+        )
+    big = make_dataset(*(lambda x: (x, 2 * x + 1))(rng.uniform(0, 5, MAX_ROWS)))
+    config = TrainConfig(lr=1e-4, optimizer="adam", batch_size=MAX_ROWS - 1)
+    t, _ = cpu(lambda: run(big, config, init_state(big, config), 100))
+    print(
+        f"Core cost per point visited (batches of n - 1 on n = {MAX_ROWS:,}, 100 epochs): "
+        f"{t / (100 * MAX_ROWS) * 1e9:.1f} ns"
+    )
+
+
+if __name__ == "__main__":
+    main()
