@@ -31,6 +31,7 @@ from lrviz.core import (
     epochs_within,
     init_state,
     make_dataset,
+    record_at,
     run,
     total_updates,
 )
@@ -139,6 +140,22 @@ def main() -> None:
             f"  {optimizer:>9}: one point {costs[0]:.2f} us, batch 2 {costs[1]:.2f} us, "
             f"batch 100 {costs[2]:.2f} us"
         )
+    config = TrainConfig(lr=1e-4, optimizer="adam", batch_size=1)
+    hist = run(data, config, init_state(data, config), 20)
+    print("record_at (one Step's chain-rule record), one point on n = 10,000, Adam:")
+    for k in (1, 10, 20):
+        t_hist, _ = cpu(lambda k=k: record_at(data, config, 0.0, 0.0, k, history=hist))
+        t_replay, _ = cpu(lambda k=k: record_at(data, config, 0.0, 0.0, k))
+        print(
+            f"  epoch {k:>2}: with history= {t_hist * 1e3:6.1f} ms, "
+            f"replayed {t_replay * 1e3:7.1f} ms"
+        )
+    trace = hist.trace
+    assert trace is not None
+    print(
+        f"  trace held per epoch: {(trace.opt.nbytes + trace.rng.nbytes) / len(trace.opt):.0f} "
+        "bytes (optimizer state and rng state)"
+    )
     big = make_dataset(*(lambda x: (x, 2 * x + 1))(rng.uniform(0, 5, MAX_ROWS)))
     config = TrainConfig(lr=1e-4, optimizer="adam", batch_size=MAX_ROWS - 1)
     t, _ = cpu(lambda: run(big, config, init_state(big, config), 100))
