@@ -2,13 +2,13 @@
 
 Run: python benchmarks/bench_extremes.py [--quick] [--cap N] [--points N]
 
-Rows: the largest data (the upload's row limit, the generator's n limit) x every optimizer x
-every batch mode (full; mini-batches of 2, the most updates a mini-batch allows, of 100, and of
-n - 1, the fewest updates for a full pass over the data each epoch; one point) at the largest
-epoch budget (MAX_EPOCHS). Each run is first cut to the caps, epochs_within(n, batch,
-MAX_EPOCHS, MAX_UPDATES, MAX_POINTS): training costs a fixed time per update plus a fixed time
-per point a mini-batch epoch shuffles and sums, so both are bounded. For each row it prints
-the CPU seconds of the core training alone, of lrviz.player.run.make_run (training + scene)
+Rows: the largest data (the upload's row limit, the generator's n limit) x every loss x every
+optimizer x every batch mode (full; mini-batches of 2, the most updates a mini-batch allows,
+of 100, and of n - 1, the fewest updates for a full pass over the data each epoch; one point)
+at the largest epoch budget (MAX_EPOCHS). Each run is first cut to the caps, epochs_within(n, batch,
+MAX_EPOCHS, MAX_UPDATES, MAX_POINTS, loss): training costs a fixed time per update plus a
+fixed time per point visited, both weighted for MAE and Huber (lrviz.core.budget). Each row
+shows the CPU seconds of the core training alone, of lrviz.player.run.make_run (training + scene)
 and of the payload the browser receives (lrviz.player.payload.payload + encode), the payload's
 size, and the core's cost per update. Goals (issue 9): every row <= 0.5 s of CPU and payload
 <= 2 MB. The figures are printed, not asserted: they belong to this machine and this moment.
@@ -17,6 +17,7 @@ size, and the core's cost per update. Goals (issue 9): every row <= 0.5 s of CPU
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -26,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lrviz.core import (
+    LOSSES,
     OPTIMIZERS,
     TrainConfig,
     epochs_within,
@@ -62,9 +64,9 @@ def cpu(fn):  # type: ignore[no-untyped-def]
     return time.process_time() - t0, out
 
 
-def per_update_cost(data, optimizer: str, batch: int | None, updates: int) -> float:  # type: ignore[no-untyped-def]
+def per_update_cost(data, optimizer: str, batch: int | None, updates: int, loss: str) -> float:  # type: ignore[no-untyped-def]
     """Core CPU seconds per update, over a run of about ``updates`` updates."""
-    config = TrainConfig(lr=1e-4, optimizer=optimizer, batch_size=batch)
+    config = TrainConfig(lr=1e-4, optimizer=optimizer, batch_size=batch, loss=loss)
     epochs = epochs_within(data.n, batch, 10**9, updates)
     t, _ = cpu(lambda: run(data, config, init_state(data, config), epochs))
     return t / total_updates(data.n, batch, epochs)
@@ -95,7 +97,7 @@ def main() -> None:
     sizes = (("upload", MAX_ROWS), ("generator", MAX_N))
     optimizers = ("adam",) if args.quick else OPTIMIZERS
     head = (
-        f"{'data':>17} {'optimizer':>9} {'batch':>9} {'asked':>11} {'epochs':>6} "
+        f"{'data':>17} {'loss':>5} {'optimizer':>9} {'batch':>9} {'asked':>11} {'epochs':>6} "
         f"{'updates':>9} {'core s':>7} {'run s':>7} {'payload s':>9} {'total s':>7} "
         f"{'MB':>5} {'us/upd':>6}  goal"
     )
@@ -106,38 +108,38 @@ def main() -> None:
         x = rng.uniform(-3.0, 5.0, n)
         y = 1.5 * x + 0.5 + rng.normal(0.0, 0.5, n)
         data = make_dataset(x, y)
-        for optimizer in optimizers:
-            for mode, size in BATCHES:
-                batch = n - 1 if size == -1 else size
-                asked = total_updates(n, batch, MAX_EPOCHS)
-                epochs = epochs_within(n, batch, MAX_EPOCHS, cap, points)
-                config = TrainConfig(lr=1e-3, optimizer=optimizer, batch_size=batch)
-                settings = player_run.RunSettings(epochs=epochs, config=config)
-                t_core, _ = cpu(lambda d=data, c=config, e=epochs: run(d, c, init_state(d, c), e))
-                t_run, the_run = cpu(lambda d=data, s=settings: player_run.make_run(d, s))
-                t_pay, body = cpu(
-                    lambda r=the_run: encode(payload(r, DEFAULT_THEME, "plotly.min.js"))
-                )
-                total = t_run + t_pay
-                updates = total_updates(n, batch, epochs)
-                mb = len(body) / 1e6
-                ok = total <= CPU_GOAL_S and len(body) <= PAYLOAD_GOAL_B
-                worst_cpu, worst_mb = max(worst_cpu, total), max(worst_mb, mb)
-                print(
-                    f"{label + f' n={n:,}':>17} {optimizer:>9} {mode:>9} {asked:>11,} "
-                    f"{epochs:>6} {updates:>9,} {t_core:7.3f} {t_run:7.3f} {t_pay:9.3f} "
-                    f"{total:7.3f} {mb:5.2f} {t_core / updates * 1e6:6.2f}  "
-                    f"{'ok' if ok else 'OVER'}"
-                )
+        for loss, optimizer, (mode, size) in itertools.product(LOSSES, optimizers, BATCHES):
+            batch = n - 1 if size == -1 else size
+            asked = total_updates(n, batch, MAX_EPOCHS)
+            epochs = epochs_within(n, batch, MAX_EPOCHS, cap, points, loss)
+            config = TrainConfig(lr=1e-3, optimizer=optimizer, batch_size=batch, loss=loss)
+            settings = player_run.RunSettings(epochs=epochs, config=config)
+            t_core, _ = cpu(lambda d=data, c=config, e=epochs: run(d, c, init_state(d, c), e))
+            t_run, the_run = cpu(lambda d=data, s=settings: player_run.make_run(d, s))
+            t_pay, body = cpu(lambda r=the_run: encode(payload(r, DEFAULT_THEME, "plotly.min.js")))
+            total = t_run + t_pay
+            updates = total_updates(n, batch, epochs)
+            mb = len(body) / 1e6
+            ok = total <= CPU_GOAL_S and len(body) <= PAYLOAD_GOAL_B
+            worst_cpu, worst_mb = max(worst_cpu, total), max(worst_mb, mb)
+            print(
+                f"{label + f' n={n:,}':>17} {loss:>5} {optimizer:>9} {mode:>9} {asked:>11,} "
+                f"{epochs:>6} {updates:>9,} {t_core:7.3f} {t_run:7.3f} {t_pay:9.3f} "
+                f"{total:7.3f} {mb:5.2f} {t_core / updates * 1e6:6.2f}  "
+                f"{'ok' if ok else 'OVER'}"
+            )
     print()
     print(f"worst row: {worst_cpu:.3f} s CPU (goal <= {CPU_GOAL_S} s), {worst_mb:.2f} MB payload")
     print()
-    print("Core cost per update, on n = 10,000 (a run of about 10^6 updates each):")
+    print(
+        "Core cost per update, on n = 10,000 (runs of about 10^6 updates, 2*10^5 for MAE, Huber):"
+    )
     data = make_dataset(*(lambda x: (x, 2 * x + 1))(rng.uniform(0, 5, 10_000)))
-    for optimizer in OPTIMIZERS:
-        costs = [per_update_cost(data, optimizer, b, 10**6) * 1e6 for b in (1, 2, 100)]
+    for loss, optimizer in itertools.product(LOSSES, OPTIMIZERS):
+        size = 10**6 if loss == "mse" else 2 * 10**5
+        costs = [per_update_cost(data, optimizer, b, size, loss) * 1e6 for b in (1, 2, 100)]
         print(
-            f"  {optimizer:>9}: one point {costs[0]:.2f} us, batch 2 {costs[1]:.2f} us, "
+            f"  {loss:>5} {optimizer:>9}: one point {costs[0]:.2f} us, batch 2 {costs[1]:.2f} us, "
             f"batch 100 {costs[2]:.2f} us"
         )
     config = TrainConfig(lr=1e-4, optimizer="adam", batch_size=1)
@@ -157,12 +159,11 @@ def main() -> None:
         "bytes (optimizer state and rng state)"
     )
     big = make_dataset(*(lambda x: (x, 2 * x + 1))(rng.uniform(0, 5, MAX_ROWS)))
-    config = TrainConfig(lr=1e-4, optimizer="adam", batch_size=MAX_ROWS - 1)
-    t, _ = cpu(lambda: run(big, config, init_state(big, config), 100))
-    print(
-        f"Core cost per point visited (batches of n - 1 on n = {MAX_ROWS:,}, 100 epochs): "
-        f"{t / (100 * MAX_ROWS) * 1e9:.1f} ns"
-    )
+    print(f"Core cost per point visited, Adam on n = {MAX_ROWS:,}, 20 epochs:")
+    for loss, batch in itertools.product(LOSSES, (None, 10, MAX_ROWS - 1)):
+        config = TrainConfig(lr=1e-4, optimizer="adam", batch_size=batch, loss=loss)
+        t, _ = cpu(lambda c=config: run(big, c, init_state(big, c), 20))
+        print(f"  {loss:>5}, batch {batch!s:>6}: {t / (20 * MAX_ROWS) * 1e9:6.1f} ns")
 
 
 if __name__ == "__main__":

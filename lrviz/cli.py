@@ -11,7 +11,15 @@ from typing import NoReturn, TextIO
 
 import numpy as np
 
-from lrviz.core import OPTIMIZERS, History, epochs_within, points_per_epoch, total_updates, train
+from lrviz.core import (
+    LOSSES,
+    OPTIMIZERS,
+    History,
+    epochs_within,
+    points_per_epoch,
+    total_updates,
+    train,
+)
 
 ARTICLE_X = "1,2,3,4,5"
 REPORT_EVERY = 50
@@ -59,7 +67,8 @@ def _whole(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m lrviz",
-        description="Fit y_hat = w*x + b by gradient descent on MSE and print the training log. "
+        description="Fit y_hat = w*x + b by gradient descent on MSE (or MAE, Huber) and print "
+        "the training log. "
         "With no arguments it runs the article's example (X = Y = 1..5, w = b = 0, "
         "alpha = 0.01, 1000 epochs).",
     )
@@ -83,6 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="points per update (default: all, as in the article)",
     )
     parser.add_argument("--seed", type=_whole, default=0, help="mini-batch shuffling seed (0)")
+    parser.add_argument(
+        "--loss",
+        choices=LOSSES,
+        default="mse",
+        help="mse (the article's, default), mae (mean |y - y_hat|) or huber",
+    )
+    parser.add_argument(
+        "--huber-delta",
+        type=_finite,
+        default=1.0,
+        help="width of Huber's quadratic band, in y's units (1.0)",
+    )
     parser.add_argument(
         "--json", action="store_true", help="write the whole history as JSON instead of the log"
     )
@@ -131,18 +152,20 @@ def _as_json(history: History) -> str:
     )
 
 
-def _check_budget(n: int, batch_size: int | None, epochs: int, max_updates: int) -> None:
+def _check_budget(
+    n: int, batch_size: int | None, epochs: int, max_updates: int, loss: str = "mse"
+) -> None:
     """Raise ValueError naming the numbers and the way out when the run is over the limit."""
     if max_updates < 0:
         raise ValueError(f"--max-updates must be 0 (no limit) or more, not {max_updates}")
     if max_updates == 0 or n == 0 or epochs < 0 or (batch_size is not None and batch_size < 1):
         return  # no limit, or arguments train() refuses with its own message
     max_points = POINTS_PER_UPDATE * max_updates
-    fits = epochs_within(n, batch_size, epochs, max_updates, max_points)
+    fits = epochs_within(n, batch_size, epochs, max_updates, max_points, loss)
     if fits >= epochs:
         return
     updates = total_updates(n, batch_size, epochs)
-    visits = epochs * points_per_epoch(n, batch_size)
+    visits = epochs * points_per_epoch(n, batch_size, loss)
     raise ValueError(
         f"{epochs} epochs on {n:,} points with batches of {batch_size} make {updates:,} updates "
         f"and {visits:,} point visits, over the limit of {max_updates:,} updates and "
@@ -164,7 +187,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         else:
             x = np.array(args.x if args.x is not None else _numbers(ARTICLE_X))
             y = np.array(args.y) if args.y is not None else x
-        _check_budget(len(x), args.batch_size, args.epochs, args.max_updates)
+        _check_budget(len(x), args.batch_size, args.epochs, args.max_updates, args.loss)
         history = train(
             x,
             y,
@@ -175,6 +198,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             optimizer=args.optimizer,
             batch_size=args.batch_size,
             seed=args.seed,
+            loss=args.loss,
+            huber_delta=args.huber_delta,
         )
     except ValueError as err:
         parser.error(str(err))

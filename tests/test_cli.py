@@ -127,3 +127,30 @@ def test_heavy_default_run_is_refused_by_default():
     result = run_cli("--x", xs, "--batch-size", "1", "--epochs", "5000")
     assert result.returncode == 2
     assert b"50,000,000 updates" in result.stderr and b"500 epochs fit" in result.stderr
+
+
+def test_loss_options_reach_the_trainer(capsys):
+    base = ["--x", "0,1,2,3,4", "--y", "0,1,2,3,40", "--epochs", "2000", "--lr", "0.05", "--json"]
+    finals = {}
+    for loss in ("mse", "mae", "huber"):
+        assert main([*base, "--loss", loss, "--huber-delta", "0.5"]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        finals[loss] = doc["w"][-1]
+    # The outlier at x = 4 drags the MSE slope far above 1; the robust losses stay near it.
+    assert finals["mse"] > 5 and abs(finals["mae"] - 1) < 0.2 and abs(finals["huber"] - 1) < 0.3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--loss", "hinge"], "invalid choice: 'hinge'"),
+        (["--loss", "huber", "--huber-delta", "0"], "Huber delta must be a positive number"),
+        (["--huber-delta", "nan"], "not a finite number"),
+    ],
+)
+def test_bad_loss_options_are_one_line_errors(capsys, args, message):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

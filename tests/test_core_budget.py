@@ -11,6 +11,7 @@ from lrviz.core import (
     points_per_epoch,
     step,
     total_updates,
+    update_cost,
     updates_per_epoch,
 )
 from lrviz.core.training import init_state
@@ -111,15 +112,29 @@ def test_points_bound_cuts_large_mini_batches_but_not_the_full_batch():
     epochs=st.integers(0, 10**4),
     cap=st.integers(1, 10**8),
     points=st.integers(1, 10**9),
+    loss=st.sampled_from(["mse", "mae", "huber"]),
 )
-def test_epochs_within_both_bounds_is_the_largest_that_fits(n, batch, epochs, cap, points):
-    k = epochs_within(n, batch, epochs, cap, points)
+def test_epochs_within_both_bounds_is_the_largest_that_fits(n, batch, epochs, cap, points, loss):
+    k = epochs_within(n, batch, epochs, cap, points, loss)
     assert 0 <= k <= epochs
 
     def fits(e):
-        return total_updates(n, batch, e) <= cap and e * points_per_epoch(n, batch) <= points
+        return (
+            e * update_cost(n, batch, loss) <= cap
+            and e * points_per_epoch(n, batch, loss) <= points
+        )
 
     if k > 1:
         assert fits(k)
     if k < epochs:
         assert not fits(k + 1)
+
+
+def test_robust_losses_weigh_their_measured_cost():
+    # MAE and Huber have no sufficient statistics: their full batch visits every point.
+    assert points_per_epoch(600, None, "mae") == 200
+    assert points_per_epoch(600, 10, "huber") == 4200
+    assert update_cost(600, 10, "mae") == 120 and update_cost(600, None, "huber") == 1
+    assert update_cost(600, 10) == 60
+    assert epochs_within(100_000, None, 5000, 200_000, 10_000_000, "mae") == 299  # 10^7 // 33,334
+    assert epochs_within(10_000, 1, 5000, 200_000, 10_000_000, "huber") == 10

@@ -91,17 +91,21 @@ def test_fast_path_is_step_repeated_bit_for_bit(optimizer, batch_size):
     assert hist.state_at(30) == state
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
-    data=st.lists(st.tuples(st.floats(-1e3, 1e3), st.floats(-1e3, 1e3)), min_size=1, max_size=40),
+    # Quarter units up to 1000: data of a tiny scale would let Adam's lr-sized first step count
+    # as divergence (DIVERGENCE_FACTOR is relative to the data's scale), which is not at issue.
+    data=st.lists(
+        st.tuples(st.integers(-4000, 4000), st.integers(-4000, 4000)), min_size=1, max_size=40
+    ),
     optimizer=st.sampled_from(OPTIMIZERS),
     batch_size=st.integers(1, 45),
     offset=st.sampled_from([0.0, 1e6]),
     seed=st.integers(0, 2**32),
 )
 def test_fast_path_agrees_with_reference_on_random_data(data, optimizer, batch_size, offset, seed):
-    x = np.array([p[0] for p in data]) + offset
-    y = np.array([p[1] for p in data])
+    x = np.array([p[0] / 4 for p in data]) + offset
+    y = np.array([p[1] / 4 for p in data])
     # A rate well inside the stable range, so the runs converge rather than amplify rounding.
     lr = 0.1 / (2.0 * float(np.mean(x * x)) + 2.0)
     hist = train(x, y, epochs=5, lr=lr, optimizer=optimizer, batch_size=batch_size, seed=seed)
@@ -174,3 +178,24 @@ def test_mini_batch_updates_record_the_batch_loss_before_the_update():
         assert (u.dL_dw, u.dL_db) == pytest.approx(
             (np.mean(-2 * r * X7[u.indices]), np.mean(-2 * r)), rel=1e-12, abs=1e-14
         )
+
+
+@pytest.mark.parametrize("loss", ["mae", "huber"])
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+@pytest.mark.parametrize("batch_size", [1, 2, 7, 50, 119, 120, None])
+def test_robust_losses_fast_path_is_step_repeated_bit_for_bit(loss, optimizer, batch_size):
+    # 120 points: batches of 50 take the vectorized sums, smaller ones the scalar sums.
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-3, 3, 120)
+    y = 0.5 * x + 1 + rng.standard_t(2, 120)
+    data = make_dataset(x, y)
+    config = TrainConfig(
+        lr=0.01, optimizer=optimizer, batch_size=batch_size, seed=1, loss=loss, huber_delta=0.7
+    )
+    state = init_state(data, config, -0.5, 0.5)
+    hist = run(data, config, state, 6)
+    for k in range(6):
+        assert hist.state_at(k) == state
+        state, rec = step(state, data, config)
+        assert (hist.loss[k], hist.dw[k], hist.db[k]) == (rec.loss, rec.dL_dw, rec.dL_db)
+        assert (rec.w_new, rec.b_new) == (hist.w[k + 1], hist.b[k + 1])

@@ -4,6 +4,7 @@ from lrviz.core.budget import (
     epochs_within,
     points_per_epoch,
     total_updates,
+    update_cost,
     updates_per_epoch,
 )
 from lrviz.core.dataset import MAX_ABS_VALUE, Dataset, Moments, make_dataset
@@ -14,7 +15,9 @@ from lrviz.core.landscape import (
     curvature,
     loss_surface,
     optimum,
+    stable_lr,
 )
+from lrviz.core.losses import LOSS_NAMES, LOSSES
 from lrviz.core.optimizers import OPTIMIZERS, AdamState, GdState, MomentumState, Optimizer
 from lrviz.core.training import (
     DIVERGENCE_FACTOR,
@@ -34,6 +37,8 @@ from lrviz.core.training import (
 
 __all__ = [
     "DIVERGENCE_FACTOR",
+    "LOSSES",
+    "LOSS_NAMES",
     "MAX_ABS_VALUE",
     "OPTIMIZERS",
     "AdamState",
@@ -61,8 +66,10 @@ __all__ = [
     "points_per_epoch",
     "record_at",
     "run",
+    "stable_lr",
     "step",
     "total_updates",
     "train",
+    "update_cost",
     "updates_per_epoch",
 ]

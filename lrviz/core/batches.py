@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from lrviz.core.dataset import Dataset
+from lrviz.core.losses import mean_loss_and_grad
 
 Array = NDArray[np.float64]
 
@@ -88,3 +89,88 @@ def batch_grad(
     """
     e = my - w * mx - b
     return -2.0 * (p - w * q + e * s), -2.0 * (vb - w * ub + e)
+
+
+# Up to this many points a batch's gradient is summed in scalar arithmetic: for a few points
+# that beats the fixed cost of half a dozen numpy calls; past it, numpy's passes win.
+SMALL_BATCH = 32
+
+
+class PointBatches(NamedTuple):
+    """An epoch's batches for a loss without sufficient statistics (MAE, Huber).
+
+    bounds: (start, end) of each batch in the permutation. up, vp: u and v in permuted order;
+    ul, vl: the same as lists when batches are small (scalar sums), else empty.
+    """
+
+    bounds: list[tuple[int, int]]
+    up: Array
+    vp: Array
+    ul: list[float]
+    vl: list[float]
+
+
+def point_batches(c: Centred, perm: NDArray[np.intp], batch_size: int) -> PointBatches:
+    """The epoch's batches perm[i : i + batch_size] with their points gathered once, O(n)."""
+    n = len(perm)
+    bounds = [(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
+    up, vp = c.u[perm], c.v[perm]
+    small = batch_size <= SMALL_BATCH
+    return PointBatches(bounds, up, vp, up.tolist() if small else [], vp.tolist() if small else [])
+
+
+def point_batch_grad(
+    pb: PointBatches,
+    j: int,
+    mx: float,
+    my: float,
+    w: float,
+    b: float,
+    loss: str,
+    delta: float,
+) -> tuple[float, float]:
+    """Mean gradient (dL/dw, dL/db) of batch j of a loss from ``losses``, O(batch size).
+
+    Per point r = (v - w u) + e with e = my - w mx - b, c = -dL_i/dy_hat_i (sign(r) with
+    sign(0) = 0 for MAE, clip(r, -delta, delta) for Huber, 2 r for MSE); then
+    dL/db = -mean(c) and dL/dw = -(mean(c u) + mx mean(c)), as ``losses.mean_loss_and_grad``.
+    ``step`` and the fast loops both call this, so they agree bit for bit.
+    """
+    start, end = pb.bounds[j]
+    m = end - start
+    e = my - w * mx - b
+    if m == 1 and pb.ul:  # one point (SGD): the sums below without their loop
+        u, v = pb.ul[start], pb.vl[start]
+        r = v - w * u + e
+        if loss == "mae":
+            c = 1.0 if r > 0.0 else (-1.0 if r < 0.0 else r)
+        elif loss == "huber":
+            c = delta if r > delta else (-delta if r < -delta else r)
+        else:
+            c = 2.0 * r
+        return -(c * u + mx * c), -c
+    if pb.ul:
+        sc = scu = 0.0
+        us, vs = pb.ul[start:end], pb.vl[start:end]
+        # One loop per loss, so the loop body does not test the loss name at every point.
+        if loss == "mae":
+            for u, v in zip(us, vs, strict=True):
+                r = v - w * u + e
+                c = 1.0 if r > 0.0 else (-1.0 if r < 0.0 else r)  # r: keeps 0.0 (and nan)
+                sc += c
+                scu += c * u
+        elif loss == "huber":
+            for u, v in zip(us, vs, strict=True):
+                r = v - w * u + e
+                c = delta if r > delta else (-delta if r < -delta else r)
+                sc += c
+                scu += c * u
+        else:
+            for u, v in zip(us, vs, strict=True):
+                c = 2.0 * (v - w * u + e)
+                sc += c
+                scu += c * u
+        mean_c = sc / m
+        return -(scu / m + mx * mean_c), -mean_c
+    _, gw, gb = mean_loss_and_grad(pb.up[start:end], pb.vp[start:end], mx, my, w, b, loss, delta)
+    return gw, gb

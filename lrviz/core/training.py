@@ -8,16 +8,25 @@ epoch from the numbers that produced it rather than from a second computation.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from lrviz.core import model
-from lrviz.core.batches import batch_grad, batch_means, centre
+from lrviz.core.batches import (
+    Centred,
+    batch_grad,
+    batch_means,
+    centre,
+    point_batch_grad,
+    point_batches,
+)
 from lrviz.core.budget import updates_per_epoch
 from lrviz.core.dataset import Dataset, make_dataset
-from lrviz.core.fastpath import advance_epoch
+from lrviz.core.fastpath import advance_epoch, advance_epoch_points
+from lrviz.core.losses import check_loss, dl_dyhat, mean_loss_and_grad, pointwise
 from lrviz.core.optimizers import (
     OPTIMIZERS,
     AdamState,
@@ -44,7 +53,9 @@ class TrainConfig:
     """Hyperparameters of a run. Raises ValueError on values that make no sense.
 
     lr: learning rate alpha (> 0). batch_size: None (or >= n) for full batch; 1 is SGD on the
-    article's single-point loss. seed: the shuffling of mini-batches.
+    article's single-point loss. seed: the shuffling of mini-batches. loss: "mse" (the
+    article's), "mae" or "huber", with huber_delta (> 0) the width of Huber's quadratic band,
+    in y's units; see ``losses`` for each loss and its derivative.
     """
 
     lr: float
@@ -55,6 +66,8 @@ class TrainConfig:
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 1e-8
+    loss: str = "mse"
+    huber_delta: float = 1.0
 
     def __post_init__(self) -> None:
         if not _is_real(self.lr) or not math.isfinite(self.lr) or self.lr <= 0:
@@ -81,6 +94,7 @@ class TrainConfig:
                 raise ValueError(f"{name} must be a number in [0, 1), not {value!r}.")
         if not _is_real(self.eps) or not math.isfinite(self.eps) or self.eps <= 0:
             raise ValueError(f"eps must be a small positive number, not {self.eps!r}.")
+        check_loss(self.loss, self.huber_delta)
 
     def make_optimizer(self) -> Optimizer:
         """The optimizer this config names, as an init/update pair."""
@@ -115,7 +129,8 @@ class UpdateRecord:
     """One optimizer update, from one batch.
 
     indices: the points in the batch (shape (m,)), or None for the full batch. w, b: parameters
-    before the update; loss, dL_dw, dL_db: batch MSE and its mean gradient there; delta_w,
+    before the update; loss, dL_dw, dL_db: the batch's loss (the run's: MSE, MAE or Huber) and
+    its mean gradient there; delta_w,
     delta_b: the change the optimizer made; opt_state: the optimizer's state after it.
     """
 
@@ -134,9 +149,10 @@ class UpdateRecord:
 class StepRecord:
     """The chain rule at the start of one epoch, over all the data, and the updates it made.
 
-    epoch: k, the epochs done before this step. w, b: parameters then. loss, dL_dw, dL_db: MSE and
-    its mean gradient over all n points at (w, b). The per-point arrays (shape (n,)) are derived
-    on demand from x, y, w and b, so a record costs O(1) to make even for a million points.
+    epoch: k, the epochs done before this step. w, b: parameters then. loss, dL_dw, dL_db: the
+    loss and its mean gradient over all n points at (w, b). loss_name ("mse", "mae", "huber")
+    and huber_delta say which loss. The per-point arrays (shape (n,)) are derived on demand
+    from x, y, w and b, so a record costs O(1) to make even for a million points.
     """
 
     epoch: int
@@ -150,6 +166,8 @@ class StepRecord:
     updates: tuple[UpdateRecord, ...]
     w_new: float
     b_new: float
+    loss_name: str = "mse"
+    huber_delta: float = 1.0
 
     @property
     def y_hat(self) -> Array:
@@ -162,18 +180,27 @@ class StepRecord:
         return self.y - self.y_hat
 
     @property
+    def loss_i(self) -> Array:
+        """Per-point loss L_i: (y_i - y_hat_i)^2, |y_i - y_hat_i| or Huber's."""
+        return pointwise(self.loss_name, self.residual, self.huber_delta)
+
+    @property
     def dL_dyhat(self) -> Array:
-        """-2 (y_i - y_hat_i)."""
-        return model.dloss_dyhat(self.y, self.y_hat)
+        """The loss node's local derivative dL_i/dy_hat_i: -2 (y_i - y_hat_i) for MSE,
+        -sign(y_i - y_hat_i) for MAE (0 where the residual is 0), -clip(y_i - y_hat_i, -delta,
+        delta) for Huber."""
+        if self.loss_name == "mse":
+            return model.dloss_dyhat(self.y, self.y_hat)
+        return dl_dyhat(self.loss_name, self.residual, self.huber_delta)
 
     @property
     def dL_dw_i(self) -> Array:
-        """Per-point dL_i/dw = dL_i/dy_hat_i * dy_hat_i/dw = -2 (y_i - y_hat_i) x_i."""
+        """Per-point dL_i/dw = dL_i/dy_hat_i * dy_hat_i/dw (MSE: -2 (y_i - y_hat_i) x_i)."""
         return self.dL_dyhat * model.dyhat_dw(self.x)
 
     @property
     def dL_db_i(self) -> Array:
-        """Per-point dL_i/db = dL_i/dy_hat_i * dy_hat_i/db = -2 (y_i - y_hat_i)."""
+        """Per-point dL_i/db = dL_i/dy_hat_i * dy_hat_i/db (MSE: -2 (y_i - y_hat_i))."""
         return self.dL_dyhat * model.dyhat_db(self.x)
 
     @property
@@ -229,42 +256,56 @@ def _permutation(
 
 
 def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainState, StepRecord]:
-    """One epoch: every batch in turn is one optimizer update. Pure; O(1) on the full batch,
-    O(n) with mini-batches (one vectorized pass for every batch's means, see ``batches``).
+    """One epoch: every batch in turn is one optimizer update. Pure.
 
-    Floating-point overflow is expected when a run diverges; it is reported through non-finite
-    values in the record (see ``train``), never as a warning.
+    MSE costs O(1) on the full batch (the data's moments) and O(n) with mini-batches (one
+    vectorized pass for every batch's means, see ``batches``); MAE and Huber cost O(n) either
+    way. Floating-point overflow is expected when a run diverges; it is reported through
+    non-finite values in the record (see ``train``), never as a warning.
     """
     opt = config.make_optimizer()
     w, b, opt_state = state.w, state.b, state.opt_state
     rng_state = state.rng_state
     updates = []
+    mse = config.loss == "mse"
     with np.errstate(all="ignore"):
-        full_loss = float(data.moments.loss(state.w, state.b))
-        full_grad = data.moments.grad(state.w, state.b)
+        c = None if mse else centre(data)
+        full_loss, gw0, gb0 = evaluate(state, data, config, c)
+        full_grad = (gw0, gb0)
         if _is_full_batch(data.n, config):
             (dw, db), opt_state = opt.update(full_grad, opt_state)
-            updates.append(
-                UpdateRecord(None, w, b, full_loss, full_grad[0], full_grad[1], dw, db, opt_state)
-            )
+            updates.append(UpdateRecord(None, w, b, full_loss, gw0, gb0, dw, db, opt_state))
             w, b = w + dw, b + db
         else:
             assert config.batch_size is not None
             perm, rng_state = _permutation(state.rng_state, data.n)
-            c = centre(data)
-            means = batch_means(c, perm, config.batch_size)
+            c = c or centre(data)
             rows = []
-            cols = zip(*(a.tolist() for a in means[1:]), strict=True)
-            for ub, vb, p, q, s in cols:
-                grad = batch_grad(w, b, c.mx, c.my, ub, vb, p, q, s)
+            grad_of: Callable[[int, float, float], tuple[float, float]]
+            if mse:
+                means = batch_means(c, perm, config.batch_size)
+                starts = means.starts
+                cols = list(zip(*(a.tolist() for a in means[1:]), strict=True))
+
+                def grad_of(j: int, w: float, b: float) -> tuple[float, float]:
+                    return batch_grad(w, b, c.mx, c.my, *cols[j])
+            else:
+                pb = point_batches(c, perm, config.batch_size)
+                starts = np.array([lo for lo, _ in pb.bounds], dtype=np.intp)
+
+                def grad_of(j: int, w: float, b: float) -> tuple[float, float]:
+                    return point_batch_grad(
+                        pb, j, c.mx, c.my, w, b, config.loss, config.huber_delta
+                    )
+
+            for j in range(len(starts)):
+                grad = grad_of(j, w, b)
                 (dw, db), opt_state = opt.update(grad, opt_state)
                 rows.append((w, b, grad[0], grad[1], dw, db, opt_state))
                 w, b = w + dw, b + db
-            losses = _batch_losses(data, perm, means.starts, rows)
-            ends = [*means.starts[1:].tolist(), data.n]
-            for start, end, loss, row in zip(
-                means.starts.tolist(), ends, losses, rows, strict=True
-            ):
+            losses = _batch_losses(data, config, perm, starts, rows)
+            ends = [*starts[1:].tolist(), data.n]
+            for start, end, loss, row in zip(starts.tolist(), ends, losses, rows, strict=True):
                 bw, bb, gw, gb, dw, db, after = row
                 updates.append(UpdateRecord(perm[start:end], bw, bb, loss, gw, gb, dw, db, after))
     record = StepRecord(
@@ -279,6 +320,8 @@ def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainSt
         updates=tuple(updates),
         w_new=w,
         b_new=b,
+        loss_name=config.loss,
+        huber_delta=float(config.huber_delta),
     )
     new_state = replace(
         state, epoch=state.epoch + 1, w=w, b=b, opt_state=opt_state, rng_state=rng_state
@@ -287,22 +330,49 @@ def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainSt
 
 
 def _batch_losses(
-    data: Dataset, perm: NDArray[np.intp], starts: NDArray[np.intp], rows: list[tuple]
+    data: Dataset,
+    config: TrainConfig,
+    perm: NDArray[np.intp],
+    starts: NDArray[np.intp],
+    rows: list[tuple],
 ) -> list[float]:
-    """Each batch's MSE at the parameters before its update, in one vectorized pass."""
+    """Each batch's loss at the parameters before its update, in one vectorized pass."""
     counts = np.diff(np.append(starts, data.n))
     ws = np.repeat(np.array([r[0] for r in rows], dtype=np.float64), counts)
     bs = np.repeat(np.array([r[1] for r in rows], dtype=np.float64), counts)
     r = data.y[perm] - (ws * data.x[perm] + bs)
-    return (np.add.reduceat(r * r, starts) / counts).tolist()
+    per_point = pointwise(config.loss, r, config.huber_delta)
+    return (np.add.reduceat(per_point, starts) / counts).tolist()
 
 
-def evaluate(state: TrainState, data: Dataset) -> tuple[float, float, float]:
-    """(loss, dL/dw, dL/db) over all data at the state's parameters, in O(1)."""
+def evaluate(
+    state: TrainState,
+    data: Dataset,
+    config: TrainConfig | None = None,
+    centred: Centred | None = None,
+) -> tuple[float, float, float]:
+    """(loss, dL/dw, dL/db) over all data at the state's parameters.
+
+    The loss is the config's (MSE without a config): O(1) for MSE from the data's moments, O(n)
+    for MAE and Huber. centred: ``batches.centre(data)`` when the caller has it already.
+    """
     with np.errstate(all="ignore"):
+        return _evaluate(state, data, config, centred)
+
+
+def _evaluate(
+    state: TrainState, data: Dataset, config: TrainConfig | None, centred: Centred | None
+) -> tuple[float, float, float]:
+    # evaluate() without its errstate, for loops that set it once (entering it costs more
+    # than an MSE epoch).
+    if config is None or config.loss == "mse":
         loss = float(data.moments.loss(state.w, state.b))
         dw, db = data.moments.grad(state.w, state.b)
-    return loss, dw, db
+        return loss, dw, db
+    c = centred or centre(data)
+    return mean_loss_and_grad(
+        c.u, c.v, c.mx, c.my, state.w, state.b, config.loss, config.huber_delta
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -408,24 +478,31 @@ def train(
     beta1: float = 0.9,
     beta2: float = 0.999,
     eps: float = 1e-8,
+    loss: str = "mse",
+    huber_delta: float = 1.0,
 ) -> History:
     """Train for ``epochs`` epochs by repeating ``step``; stop early on divergence.
 
-    Costs O(n) once plus O(1) per epoch on the full batch, O(n) per epoch with mini-batches.
+    Costs O(n) once plus, for MSE, O(1) per epoch on the full batch and O(n) per epoch with
+    mini-batches; O(n) per epoch for MAE and Huber. loss, huber_delta: see TrainConfig.
     """
     if not isinstance(epochs, int | np.integer) or isinstance(epochs, bool) or epochs < 0:
         raise ValueError(f"epochs must be a whole number of 0 or more, not {epochs!r}.")
     data = make_dataset(x, y, copy=False)  # used only within this call
-    config = TrainConfig(lr, optimizer, batch_size, seed, momentum, beta1, beta2, eps)
+    config = TrainConfig(
+        lr, optimizer, batch_size, seed, momentum, beta1, beta2, eps, loss, huber_delta
+    )
     return run(data, config, init_state(data, config, w0, b0), int(epochs))
 
 
 def run(data: Dataset, config: TrainConfig, state: TrainState, epochs: int) -> History:
     """Train from ``state`` for ``epochs`` epochs and collect the History, with its trace.
 
-    Bit for bit ``step`` repeated, without building records: on the full batch each epoch is
-    one O(1) update; with mini-batches one vectorized pass gives every batch's means and a
-    scalar loop (``fastpath``) walks them, well under a microsecond per update.
+    Bit for bit ``step`` repeated, without building records. MSE: on the full batch each
+    epoch is one O(1) update; with mini-batches one vectorized pass gives every batch's means
+    and a scalar loop (``fastpath``) walks them, well under a microsecond per update. MAE and
+    Huber: one vectorized pass per full-batch epoch; with mini-batches each batch's points are
+    summed at its turn (``batches.point_batch_grad``).
     """
     rows: list[tuple[float, float, float, float, float]] = []
     opt_rows: list[tuple[float, ...]] = []
@@ -433,24 +510,26 @@ def run(data: Dataset, config: TrainConfig, state: TrainState, epochs: int) -> H
     limit = math.inf
     diverged_at = None
     full = _is_full_batch(data.n, config)
+    mse = config.loss == "mse"
     opt = config.make_optimizer()
-    c = None if full else centre(data)
-    for k in range(epochs + 1):
-        loss, dw, db = evaluate(state, data)
-        if k == 0:
-            m = data.moments
-            mean_y2 = m.syy + m.y_mean * m.y_mean
-            scale = max(loss, mean_y2) if math.isfinite(loss) else 0.0
-            limit = DIVERGENCE_FACTOR * scale if scale > 0 else math.inf
-        if _blew_up((state.w, state.b, loss, dw, db), loss, limit):
-            diverged_at = state.epoch
-            break
-        rows.append((state.w, state.b, loss, dw, db))
-        opt_rows.append(_opt_columns(state.opt_state))
-        rng_rows.append(_rng_columns(state.rng_state))
-        if k == epochs:
-            break
-        with np.errstate(all="ignore"):
+    c = None if full and mse else centre(data)
+    # Overflow is expected when a run diverges; it is caught by _blew_up, never warned about.
+    with np.errstate(all="ignore"):
+        for k in range(epochs + 1):
+            loss, dw, db = _evaluate(state, data, config, c)
+            if k == 0:
+                m = data.moments
+                mean_y2 = m.syy + m.y_mean * m.y_mean
+                scale = max(loss, mean_y2) if math.isfinite(loss) else 0.0
+                limit = DIVERGENCE_FACTOR * scale if scale > 0 else math.inf
+            if _blew_up((state.w, state.b, loss, dw, db), loss, limit):
+                diverged_at = state.epoch
+                break
+            rows.append((state.w, state.b, loss, dw, db))
+            opt_rows.append(_opt_columns(state.opt_state))
+            rng_rows.append(_rng_columns(state.rng_state))
+            if k == epochs:
+                break
             if full:
                 (uw, ub), opt_state = opt.update((dw, db), state.opt_state)
                 w, b = state.w + uw, state.b + ub
@@ -458,6 +537,25 @@ def run(data: Dataset, config: TrainConfig, state: TrainState, epochs: int) -> H
             else:
                 assert c is not None and config.batch_size is not None
                 perm, rng_state = _permutation(state.rng_state, data.n)
+                if not mse:
+                    w, b, opt_state = advance_epoch_points(
+                        state.w,
+                        state.b,
+                        state.opt_state,
+                        point_batches(c, perm, config.batch_size),
+                        c.mx,
+                        c.my,
+                        config.loss,
+                        config.huber_delta,
+                        config.optimizer,
+                        config.lr,
+                        config.momentum,
+                        config.beta1,
+                        config.beta2,
+                        config.eps,
+                    )
+                    state = TrainState(state.epoch + 1, w, b, opt_state, rng_state)
+                    continue
                 means = batch_means(c, perm, config.batch_size)
                 w, b, opt_state = advance_epoch(
                     state.w,
