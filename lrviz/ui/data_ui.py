@@ -48,6 +48,7 @@ from lrviz.data import (
     read_csv,
     select_xy,
     standardize,
+    standardize_problem,
 )
 from lrviz.explain.numbers import fmt
 from lrviz.ui.data_source import (
@@ -96,6 +97,7 @@ _EDIT_BASE = "lrviz_data_edit_base"  # Points the edit table opened with
 _EDIT_VERSION = "lrviz_data_edit_version"  # int, names a fresh edit table
 _EDIT_PENDING = "lrviz_data_edit_pending"  # True after the table reported an edit
 _TABLE = "lrviz_data_table"  # (file name, CsvTable) of the last file read
+_NO_SCALING = "lrviz_data_no_scaling"  # (data version, plain text): why x was not standardized
 PRESET_KEY = "lrviz_data_preset"
 GEN_KEYS: Mapping[str, str] = MappingProxyType(
     {
@@ -416,7 +418,19 @@ def _upload_tab() -> None:
 
 
 def _standardize_ui(points: Points) -> bool:
+    state = st.session_state
+    if state.get(STANDARDIZE_KEY):
+        # Refused before the toggle is drawn, so the toggle, the run and the link all say off.
+        problem = standardize_problem(points.x)
+        if problem:
+            state[STANDARDIZE_KEY] = False
+            state[_NO_SCALING] = (state[_VERSION], problem)
     on = bool(st.toggle("Standardize x", key=STANDARDIZE_KEY, help="Train on z = (x − mean)/std"))
+    refused = state.get(_NO_SCALING)
+    if refused is not None and (on or refused[0] != state[_VERSION]):
+        del state[_NO_SCALING]
+    elif refused is not None:
+        st.warning(escape_markdown(refused[1]))
     raw = curvature(points.x, points.y).max_stable_lr
     if on:
         scaling = fit_scaling(points.x)
