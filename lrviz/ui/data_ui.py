@@ -50,6 +50,7 @@ from lrviz.data import (
     standardize,
     standardize_problem,
 )
+from lrviz.data.csv_reader import upload_limit_text
 from lrviz.explain.numbers import fmt
 from lrviz.ui.data_source import (
     GEN_LIMIT,
@@ -268,6 +269,20 @@ def _on_edit() -> None:
     st.session_state[_EDIT_PENDING] = True
 
 
+def cell_text(value: float) -> str:
+    """A number as the edit table shows it: the shortest text that reads back to it."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def edit_frame(points: Points) -> pd.DataFrame:
+    """The edit table's frame: text columns x and y, one row per point."""
+    return pd.DataFrame(
+        {"x": [cell_text(v) for v in points.x], "y": [cell_text(v) for v in points.y]},
+        dtype=object,
+    )
+
+
 def table_points(table: pd.DataFrame) -> Points:
     """Points from the edit table's x and y columns (DataError for an invalid cell)."""
     return edited_points(table["x"].tolist(), table["y"].tolist())
@@ -360,8 +375,10 @@ def _edit_tab() -> None:
             "Download it as CSV, edit it, and upload it."
         )
         return
+    # Text cells parsed by the app: Streamlit's number column drops the "e" of 2.5e3 (it
+    # stores 2.53), so what was typed is kept as typed and read by edited_points.
     edited = st.data_editor(
-        pd.DataFrame({"x": base.x, "y": base.y}),
+        edit_frame(base),
         key=f"{EDITOR_KEY}_{state[_EDIT_VERSION]}",
         num_rows="dynamic",
         hide_index=True,
@@ -369,8 +386,8 @@ def _edit_tab() -> None:
         width="stretch",
         on_change=_on_edit,
         column_config={
-            "x": st.column_config.NumberColumn("x", format="%g"),
-            "y": st.column_config.NumberColumn("y", format="%g"),
+            "x": st.column_config.TextColumn("x", help="A number, e.g. 2.5, -3 or 2.5e3"),
+            "y": st.column_config.TextColumn("y", help="A number, e.g. 2.5, -3 or 2.5e3"),
         },
     )
     if state.pop(_EDIT_PENDING, False):
@@ -394,7 +411,8 @@ def _upload_tab() -> None:
         label_visibility="collapsed",
     )
     st.caption(
-        f"A CSV file with x and y columns, comma or semicolon separated, up to {MAX_UPLOAD_MB} MB."
+        "A CSV file with x and y columns, comma or semicolon separated, up to "
+        f"{upload_limit_text()}."
     )
     stored: tuple[str, CsvTable] | None = st.session_state.get(_TABLE)
     if stored is not None and stored[1].needs_choice:
