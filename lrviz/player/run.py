@@ -132,13 +132,15 @@ def _batch_words(n: int, batch_size: int | None) -> str:
 
 
 def work_budget(
-    n: int, batch_size: int | None, epochs: int, max_updates: int = MAX_UPDATES
+    n: int, batch_size: int | None, epochs: int, max_updates: int | None = None
 ) -> Budget:
     """How many of `epochs` epochs fit max_updates updates, and the message if they do not all.
 
-    n: data points; batch_size: None for the full batch. The cut keeps at least one epoch (one
-    epoch is at most n <= 100,000 updates), so a run always moves.
+    n: data points; batch_size: None for the full batch; max_updates: MAX_UPDATES by default.
+    The cut keeps at least one epoch (one epoch is at most n <= 100,000 updates), so a run
+    always moves.
     """
+    max_updates = MAX_UPDATES if max_updates is None else max_updates
     per_epoch = updates_per_epoch(n, batch_size)
     if epochs * per_epoch <= max_updates:
         return Budget(per_epoch, epochs, epochs, "")
@@ -151,7 +153,7 @@ def work_budget(
         else f"Use mini-batches of {_nice_at_least(n / fits):,}, or fewer epochs, for more."
     )
     message = (
-        f"{_batch_words(n, batch_size)} is {per_epoch:,} update{'s' if per_epoch > 1 else ''} "
+        f"{_batch_words(n, batch_size)} means {per_epoch:,} update{'s' if per_epoch > 1 else ''} "
         f"per epoch; {epochs:,} epochs would be {power_text(epochs * per_epoch)}, above this "
         f"page's limit of {power_text(max_updates)} updates per run. Showing the first "
         f"{kept:,} epoch{'s' if kept > 1 else ''}. {way}"

@@ -31,7 +31,7 @@ LR_CHOICES: tuple[float, ...] = (
     1.5,
     2.0,
 )
-LR_MIN = 1e-300
+LR_MIN = 1e-305
 """Smallest α typed or linked: x within ±1e150 has a stable limit 2/λ_max of about 1e-300."""
 LR_MAX = 2.0
 """Largest α: the slider's top stop."""
@@ -144,33 +144,76 @@ def _init_state() -> None:
         state["lr"] = DEFAULTS["lr"]
 
 
-def _batch_size_in_state(n: int) -> int | None:
-    mode = st.session_state.get("batch_mode", BATCH_MODES[0])
+def batch_of(values: Mapping[str, object], n: int) -> int | None:
+    """The batch size the widget values ask for on n points: None for the full batch."""
+    mode = values.get("batch_mode", BATCH_MODES[0])
     if mode == BATCH_MODES[1]:
-        return max(1, min(int(st.session_state.get("batch_size", 1)), max(n, 1)))
+        return max(1, min(int(values.get("batch_size", 1)), max(n, 1)))  # type: ignore[call-overload]
     return 1 if mode == BATCH_MODES[2] else None
 
 
-def _settle(n: int, data: Dataset | None) -> list[str]:
-    """Apply the start and work-budget rules to the widget values (before the widgets are
-    drawn); the notes say what was changed and why."""
-    state = st.session_state
+def settings_of(values: Mapping[str, object], n: int) -> RunSettings:
+    """The run the widget values (keys of DEFAULTS) ask for on n points; ValueError if the core
+    refuses them. The sidebar builds its run with this, from what its widgets return."""
+    optimizer = str(values["optimizer"])
+    extra: dict[str, float] = {}
+    if optimizer in ("momentum", "nesterov"):
+        extra["momentum"] = float(values["momentum"])  # type: ignore[arg-type]
+    if optimizer == "adam":
+        for name in ("beta1", "beta2", "eps"):
+            extra[name] = float(values[name])  # type: ignore[arg-type]
+    batch_size = batch_of(values, n)
+    config = TrainConfig(
+        lr=float(values["lr"]),  # type: ignore[arg-type]
+        optimizer=optimizer,
+        batch_size=batch_size,
+        seed=int(values["seed"]),  # type: ignore[call-overload]
+        **extra,
+    )
+    return RunSettings(
+        w0=float(values["w0"]),  # type: ignore[arg-type]
+        b0=float(values["b0"]),  # type: ignore[arg-type]
+        epochs=int(values["epochs"]),  # type: ignore[call-overload]
+        config=config,
+    )
+
+
+def settle_values(
+    values: Mapping[str, object],
+    n: int,
+    data: Dataset | None,
+    good_start: tuple[float, float] = (0.0, 0.0),
+) -> tuple[dict[str, object], list[str]]:
+    """The start and work-budget rules on widget values: (values to change, notes saying why).
+
+    A start whose loss is not finite on data goes back to good_start (or (0, 0) if that is not
+    fine either); epochs above the work budget are cut to those that fit. Pure: the sidebar
+    applies it to its widgets' values before drawing them, and tests apply it to links.
+    """
+    changes: dict[str, object] = {}
     notes: list[str] = []
     if data is not None:
-        problem = start_problem(data, float(state["w0"]), float(state["b0"]))
+        problem = start_problem(data, float(values["w0"]), float(values["b0"]))  # type: ignore[arg-type]
         if problem:
-            good = state.get(_GOOD_START, (0.0, 0.0))
-            if start_problem(data, *good):
-                good = (0.0, 0.0)
-            state["w0"], state["b0"] = good
+            good = good_start if not start_problem(data, *good_start) else (0.0, 0.0)
+            changes["w0"], changes["b0"] = good
             notes.append(f"{problem} Starting from ({fmt(good[0])}, {fmt(good[1])}) instead.")
-        state[_GOOD_START] = (float(state["w0"]), float(state["b0"]))
-    epochs = int(state["epochs"])
+    epochs = int(values["epochs"])  # type: ignore[call-overload]
     if 0 <= epochs <= MAX_EPOCHS:
-        budget = work_budget(n, _batch_size_in_state(n), epochs)
+        budget = work_budget(n, batch_of(values, n), epochs)
         if budget.capped:
-            state["epochs"] = budget.epochs
+            changes["epochs"] = budget.epochs
             notes.append(budget.message)
+    return changes, notes
+
+
+def _settle(n: int, data: Dataset | None) -> list[str]:
+    """Apply settle_values to the widget values, before the widgets are drawn."""
+    state = st.session_state
+    values = {key: state[key] for key in DEFAULTS}
+    changes, notes = settle_values(values, n, data, state.get(_GOOD_START, (0.0, 0.0)))
+    state.update(changes)
+    state[_GOOD_START] = (float(state["w0"]), float(state["b0"]))
     return notes
 
 
@@ -218,18 +261,20 @@ def _optimizer_ui(optimizer: str) -> dict[str, float]:
     return {}
 
 
-def _batch_ui(n: int) -> tuple[int | None, int]:
-    mode = st.radio("Batch", BATCH_MODES, key="batch_mode", horizontal=True)
+def _batch_ui(n: int) -> tuple[str, int, int]:
+    """(batch mode, points per batch, shuffle seed) as the widgets say."""
+    state = st.session_state
+    mode = str(st.radio("Batch", BATCH_MODES, key="batch_mode", horizontal=True))
     if mode == BATCH_MODES[0]:
-        return None, int(st.session_state["seed"])
+        return mode, int(state["batch_size"]), int(state["seed"])
     if mode == BATCH_MODES[1]:
-        if st.session_state["batch_size"] > n:
-            st.session_state["batch_size"] = n
+        if state["batch_size"] > n:
+            state["batch_size"] = n
         size = int(st.number_input("Points per batch", 1, max(n, 1), step=1, key="batch_size"))
     else:
         size = 1
     seed = int(st.number_input("Shuffle seed", 0, 2**31 - 1, step=1, key="seed"))
-    return size, seed
+    return mode, size, seed
 
 
 def _stable_limit_caption(lr: float, curv: Curvature) -> None:
@@ -306,12 +351,11 @@ def _settings_widgets(n: int, curv: Curvature) -> RunSettings | None:
             "Optimizer", tuple(OPTIMIZER_NAMES), key="optimizer", format_func=OPTIMIZER_NAMES.get
         )
         extra = _optimizer_ui(optimizer)
-        batch_size, seed = _batch_ui(n)
+        mode, size, seed = _batch_ui(n)
+        values = {"w0": w0, "b0": b0, "lr": lr, "epochs": epochs, "optimizer": optimizer}
+        values.update(extra, batch_mode=mode, batch_size=size, seed=seed)
         try:
-            config = TrainConfig(
-                lr=float(lr), optimizer=optimizer, batch_size=batch_size, seed=seed, **extra
-            )
-            return RunSettings(w0=float(w0), b0=float(b0), epochs=epochs, config=config)
+            return settings_of(values, n)
         except ValueError as error:
-            st.error(str(error))
+            st.error(escape_markdown(str(error)))
             return None
