@@ -126,6 +126,8 @@ def _nice_at_least(value: float) -> int:
 
 
 def _batch_words(n: int, batch_size: int | None) -> str:
+    if batch_size is None or batch_size >= n:
+        return f"The full batch on {n:,} points"
     if batch_size == 1:
         return f"One point (SGD) on {n:,} points"
     return f"Mini-batches of {batch_size:,} on {n:,} points"
@@ -145,13 +147,16 @@ def work_budget(
     if epochs * per_epoch <= max_updates:
         return Budget(per_epoch, epochs, epochs, "")
     kept = max(max_updates // per_epoch, 1)
+    if kept >= epochs:
+        return Budget(per_epoch, epochs, epochs, "")
     # The batch that would let every asked epoch fit, rounded up to a number one types.
     fits = max_updates // epochs
-    way = (
-        "Use the full batch, or fewer epochs, for more."
-        if fits < 1 or _nice_at_least(n / fits) >= n
-        else f"Use mini-batches of {_nice_at_least(n / fits):,}, or fewer epochs, for more."
-    )
+    if per_epoch == 1 or fits < 1:
+        way = "Ask for fewer epochs."
+    elif _nice_at_least(n / fits) >= n:
+        way = "Use the full batch, or fewer epochs, for more."
+    else:
+        way = f"Use mini-batches of {_nice_at_least(n / fits):,}, or fewer epochs, for more."
     message = (
         f"{_batch_words(n, batch_size)} means {per_epoch:,} update{'s' if per_epoch > 1 else ''} "
         f"per epoch; {epochs:,} epochs would be {power_text(epochs * per_epoch)}, above this "
@@ -205,7 +210,9 @@ def convergence_threshold(data: Dataset, optimum_loss: float, start_loss: float)
     m = data.moments
     scale = max(optimum_loss, m.syy)
     if not scale > 0:
-        scale = max(m.y_mean * m.y_mean, start_loss)
+        scale = m.y_mean * m.y_mean
+        if not scale > 0:  # every y is 0 (or so near it that its square underflows)
+            scale = start_loss
     return CONVERGENCE_RTOL * scale if scale > 0 else 0.0
 
 
