@@ -462,7 +462,8 @@ def _standardize_ui(points: Points) -> bool:
     return on
 
 
-def _build(points: Points, src: DataSource) -> ActiveData:
+def build_active(points: Points, src: DataSource) -> ActiveData:
+    """The data to train on: points, with x standardized when src says so (pure)."""
     scaling = fit_scaling(points.x) if src.standardize else None
     x = points.x if scaling is None else standardize(points.x, scaling)
     return ActiveData(src, points, make_dataset(x, points.y), scaling)
@@ -477,7 +478,7 @@ def _active(standardized: bool) -> ActiveData:
         return cached[2]
     src = state[_ORIGIN].with_standardize(standardized)
     try:
-        active = _build(state[_POINTS], src)
+        active = build_active(state[_POINTS], src)
     except ValueError as error:  # make_dataset refusing standardized x; not expected
         if cached is None:
             raise

@@ -55,8 +55,9 @@ def current_run_ui(
         return previous
     try:
         current = _build(data, settings, theme, plotly_url, previous)
-    except ValueError as error:
-        reason = f"These settings cannot be run: {error}"
+    except (ValueError, ArithmeticError) as error:
+        # ArithmeticError (an overflow while framing a run): the same refusal, never a traceback.
+        reason = f"These settings cannot be run: {_plain(error)}"
         same_data = previous is not None and previous.run.scene.data is data
         if previous is not None and same_data and not restoring:
             # Put the sidebar back to the run kept on screen before anything else is drawn.
@@ -74,6 +75,13 @@ def current_run_ui(
         state.pop(_REFUSED, None)
     state[_RUN_KEY] = current
     return current
+
+
+def _plain(error: Exception) -> str:
+    """The refusal's words: a ValueError's own sentence, otherwise a plain one."""
+    if isinstance(error, ValueError):
+        return str(error)
+    return "some of this run's numbers are beyond what float64 can hold, so it cannot be drawn."
 
 
 def _refusal_ui(view: str) -> None:
