@@ -14,6 +14,10 @@ Parameters (all optional; a missing one keeps the app's default):
     present    1 for presentation mode             epoch   the epoch on screen
 Notices are plain text quoting at most SHOWN_CHARS characters of what was given: escape them
 (lrviz.data.escape_markdown) before showing them.
+
+A link says the run on screen: when the epochs it asks for are above the work budget
+(lrviz.player.run.MAX_UPDATES) the sidebar cuts them, with a note, and the URL is rewritten with
+the epochs that ran, so the link opened again plays the same run and needs no cut.
 """
 
 from __future__ import annotations

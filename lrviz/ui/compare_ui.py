@@ -61,7 +61,8 @@ def with_pins(current: Current, data_name: str, theme: Theme, plotly_url: str) -
     shown: Current | None = st.session_state.get(_SHOWN)
     if shown is not None and shown.key == key:
         return shown
-    body = compare_payload(current.run, pinned, data_name, theme, plotly_url, key, current.view)
+    with st.spinner("Drawing the pinned runs beside this one…"):
+        body = compare_payload(current.run, pinned, data_name, theme, plotly_url, key, current.view)
     shown = Current(current.run, encode(body), key, current.view)
     st.session_state[_SHOWN] = shown
     return shown

@@ -241,7 +241,9 @@ def _on_upload() -> None:
     uploaded = st.session_state.get(UPLOAD_KEY)
     if uploaded is None:  # the file was removed: keep the data it gave
         return
-    table, error = load_upload(uploaded.getvalue())
+    # A 5 MB file takes about half a second to read.
+    with st.spinner(f"Reading {escape_markdown(uploaded.name)}…"):
+        table, error = load_upload(uploaded.getvalue())
     if table is None:
         _refuse("Upload", error or "The file cannot be read.")
         return

@@ -41,3 +41,14 @@ def test_a_start_whose_loss_overflows_answers_in_words(goto_app: Callable[..., P
     )
     expect(page.get_by_test_id("lrviz-player")).to_be_visible(timeout=WAIT_MS)
     assert streamlit_exceptions(page) == []
+
+
+def test_a_typed_alpha_runs_exactly(goto_app: Callable[..., Page], shots_dir: Path) -> None:
+    page = goto_app("data=preset&preset=Unscaled%20x")
+    box = page.get_by_role("textbox", name="Or type α")
+    box.fill("1.33e-6")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]lr=1\.33e-06(&|$)"), timeout=WAIT_MS)
+    expect(box).to_have_value("1.33e-06", timeout=WAIT_MS)
+    save_screenshot(page, shots_dir, "robust-typed-alpha")
+    assert streamlit_exceptions(page) == []
