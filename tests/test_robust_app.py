@@ -328,3 +328,25 @@ def test_dropped_notice_reads_the_report_defensively(state: object, words: str) 
     notice = dropped_notice(state)
     assert (words in notice) if words else notice == ""
     assert re.search(r"<", notice) is None
+
+
+def test_a_run_refused_on_new_data_falls_back_to_the_defaults_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import lrviz.ui.session as session
+
+    real = session.make_run
+
+    def refuse_on_outliers(data, settings):  # type: ignore[no-untyped-def]
+        if data.n == 10 and settings.config.lr == 0.02:
+            raise ValueError("not on this data")
+        return real(data, settings)
+
+    monkeypatch.setattr(session, "make_run", refuse_on_outliers)
+    at = open_link({"lr": "0.02", "w0": "0.5"})
+    at.selectbox(key="lrviz_data_preset").set_value("Outliers").run()
+    assert not at.exception
+    assert "These settings cannot be run: not on this data" in texts(at, "error")
+    assert at.session_state["lrviz_run"].run.scene.data.n == 10
+    assert on_screen(at) == {"w0": 0.0, "b0": 0.0, "epochs": 1000, "lr": 0.01}
+    assert_all_agree(at)

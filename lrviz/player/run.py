@@ -158,7 +158,8 @@ def work_budget(
     else:
         way = f"Use mini-batches of {_nice_at_least(n / fits):,}, or fewer epochs, for more."
     message = (
-        f"{_batch_words(n, batch_size)} means {per_epoch:,} update{'s' if per_epoch > 1 else ''} "
+        f"{_batch_words(n, batch_size)} {'mean' if 1 < (batch_size or n) < n else 'means'} "
+        f"{per_epoch:,} update{'s' if per_epoch > 1 else ''} "
         f"per epoch; {epochs:,} epochs would be {power_text(epochs * per_epoch)}, above this "
         f"page's limit of {power_text(max_updates)} updates per run. Showing the first "
         f"{kept:,} epoch{'s' if kept > 1 else ''}. {way}"

@@ -55,26 +55,46 @@ def current_run_ui(
         return previous
     try:
         current = _build(data, settings, theme, plotly_url, previous)
-    except (ValueError, ArithmeticError) as error:
-        # ArithmeticError (an overflow while framing a run): the same refusal, never a traceback.
+    except _REFUSALS as error:
         reason = f"These settings cannot be run: {_plain(error)}"
-        same_data = previous is not None and previous.run.scene.data is data
-        if previous is not None and same_data and not restoring:
-            # Put the sidebar back to the run kept on screen before anything else is drawn.
-            state[_REFUSED] = (previous.view, reason)
+        kept = _kept_run(data, settings, theme, plotly_url, previous)
+        if kept is not None and not restoring:
+            # Put the sidebar back to the run kept on screen, then draw the page again, so
+            # the sidebar, the run and the URL agree. One rerun: a second refusal stops here.
+            state[_RUN_KEY] = kept
+            state[_REFUSED] = (kept.view, reason)
             state[_RESTORING] = True
-            restore_settings(widget_values(previous.run.settings))
+            restore_settings(widget_values(kept.run.settings))
             st.rerun()
         st.error(escape_markdown(reason))
-        fallback = RunSettings(x_scaling=settings.x_scaling)
-        if not restoring:
-            state[_RESTORING] = True
-            restore_settings(widget_values(fallback))
-        current = _build(data, fallback, theme, plotly_url, previous)
+        if kept is None:
+            raise
+        current = kept
     else:
         state.pop(_REFUSED, None)
     state[_RUN_KEY] = current
     return current
+
+
+# ArithmeticError: an overflow while framing a run; the same refusal, never a traceback.
+_REFUSALS = (ValueError, ArithmeticError)
+
+
+def _kept_run(
+    data: Dataset,
+    settings: RunSettings,
+    theme: Theme,
+    plotly_url: str,
+    previous: Current | None,
+) -> Current | None:
+    """The run to keep in place of refused settings: the last one if it is on this data, else
+    the default settings on this data (None if even they cannot be run)."""
+    if previous is not None and previous.run.scene.data is data:
+        return previous
+    try:
+        return _build(data, RunSettings(x_scaling=settings.x_scaling), theme, plotly_url, previous)
+    except _REFUSALS:
+        return previous
 
 
 def _plain(error: Exception) -> str:
