@@ -350,3 +350,21 @@ def test_a_run_refused_on_new_data_falls_back_to_the_defaults_there(
     assert at.session_state["lrviz_run"].run.scene.data.n == 10
     assert on_screen(at) == {"w0": 0.0, "b0": 0.0, "epochs": 1000, "lr": 0.01}
     assert_all_agree(at)
+
+
+def test_pins_that_cannot_be_drawn_leave_the_run_alone_with_a_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import lrviz.ui.compare_ui as compare_ui
+
+    def overflow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OverflowError("math range error")
+
+    at = open_link({})
+    at.button(key="lrviz_pin").click().run()
+    monkeypatch.setattr(compare_ui, "compare_payload", overflow)
+    at.select_slider(key="lr").set_value(0.02).run()
+    assert not at.exception
+    assert "The pinned runs cannot be drawn beside this one" in texts(at, "warning")
+    answers(at)
+    assert_all_agree(at)
