@@ -7,6 +7,7 @@ seeded examples run through it. A smaller sample runs through the app itself und
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Mapping
@@ -148,7 +149,7 @@ def open_link_pure(params: Mapping[str, str]) -> Opened:
     values.update(changes)
     messages += notes
     settings = settings_of(values, data.n)
-    settings = settings.__class__(**{**settings.__dict__, "x_scaling": active.x_scaling})
+    settings = dataclasses.replace(settings, x_scaling=active.x_scaling)  # streamlit_app.py
     run = make_run(data, settings)  # current_run_ui
     body = json.loads(encode(payload(run, DEFAULT_THEME, "/plotly.min.js")))
     epoch = min(parsed.epoch or 0, run.scene.last_epoch)  # link_epoch
