@@ -368,3 +368,13 @@ def test_pins_that_cannot_be_drawn_leave_the_run_alone_with_a_reason(
     assert "The pinned runs cannot be drawn beside this one" in texts(at, "warning")
     answers(at)
     assert_all_agree(at)
+
+
+def test_standardized_x_names_the_units_of_the_status_line_and_the_fit_header() -> None:
+    plain = player_data(open_link({"data": "preset", "preset": "Unscaled x"}))
+    assert "labels" not in plain and "fit_units" not in plain
+    data = player_data(open_link({"data": "preset", "preset": "Unscaled x", "standardize": "1"}))
+    assert data["labels"] == {"w": "w_z", "b": "b_z"}
+    assert data["fit_units"] == " (x units)"
+    # The header's line is in x's units, the status line's numbers are for z.
+    assert data["text"]["fit_w"][5] != data["text"]["w"][5]

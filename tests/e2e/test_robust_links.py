@@ -52,3 +52,12 @@ def test_a_typed_alpha_runs_exactly(goto_app: Callable[..., Page], shots_dir: Pa
     expect(box).to_have_value("1.33e-06", timeout=WAIT_MS)
     save_screenshot(page, shots_dir, "robust-typed-alpha")
     assert streamlit_exceptions(page) == []
+
+
+def test_standardized_units_are_named(goto_app: Callable[..., Page], shots_dir: Path) -> None:
+    page = goto_app("data=preset&preset=Unscaled%20x&standardize=1&lr=0.3&epoch=5")
+    player = page.get_by_test_id("lrviz-player")
+    # w_z and b_z: w and b with a subscript z, the units of the contour panel.
+    expect(player.locator(".lrviz-label sub")).to_have_text(["z", "z"], timeout=WAIT_MS)
+    expect(player.get_by_text("(x units)", exact=False)).to_be_visible(timeout=WAIT_MS)
+    save_screenshot(page, shots_dir, "robust-standardized-units")
