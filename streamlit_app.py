@@ -54,7 +54,7 @@ from lrviz.ui.page import page_setup_ui
 from lrviz.ui.point_ui import apply_point, followed_point
 from lrviz.ui.scenarios import data_label
 from lrviz.ui.session import current_run_ui
-from lrviz.ui.settings import apply_pick, settings_ui
+from lrviz.ui.settings import apply_pick, settings_notes_ui, settings_ui
 from lrviz.ui.share_ui import link_epoch, link_notices_ui, read_link_ui
 from lrviz.ui.status import banner_ui
 from lrviz.ui.tools_ui import tools_ui
@@ -67,7 +67,7 @@ def main() -> None:
     theme = presentation_ui()
     active = data_ui()
     data = active.dataset
-    settings = settings_ui(data.n, curvature(data))
+    settings = settings_ui(data.n, curvature(data), data)
     if settings is not None:
         settings = dataclasses.replace(settings, x_scaling=active.x_scaling)
     current = current_run_ui(data, settings, theme, plotly_js_url())
@@ -77,6 +77,7 @@ def main() -> None:
     epoch = shown_epoch(player_state, current.view, run.scene.last_epoch)
     epoch = link_epoch(current.view, epoch, run.scene.last_epoch, player_state)
     link_notices_ui(current.view)
+    settings_notes_ui(run)
     if not presenting():  # in a lecture the screen holds the player alone
         banner_ui(run, epoch)
     shown = with_pins(current, data_label(active.source), theme, plotly_js_url())
@@ -84,7 +85,8 @@ def main() -> None:
     mark = None if presenting() else mark_of(data, followed_point(data.n))
     player_ui(shown.payload, shown.view, epoch, on_pick=apply_pick, mark=mark, on_point=apply_point)
     if not presenting():  # the chain-rule panel sits below the player, outside the projected view
-        explain_ui(data, run.settings.config, run.settings.w0, run.settings.b0, epoch)
+        with st.spinner(f"Replaying the run to epoch {epoch} for the chain-rule panel…"):
+            explain_ui(data, run.settings.config, run.settings.w0, run.settings.b0, epoch)
     tools_ui(active, current, epoch)
 
 

@@ -75,7 +75,8 @@ def test_file_over_the_size_limit_is_refused() -> None:
     row = b"1.0,2.0\n"
     data = b"x,y\n" + row * (MAX_UPLOAD_BYTES // len(row) + 1)
     assert len(data) > MAX_UPLOAD_BYTES
-    with pytest.raises(DataError, match=r"MB; the limit is 5 MB"):
+    limit = r"the limit is 5 MB \(5,000,000 bytes\)"
+    with pytest.raises(DataError, match=r"MB \(\d[\d,]+ bytes\); " + limit):
         read_csv(data)
 
 
@@ -271,7 +272,8 @@ def test_read_xy_file_refuses_a_big_file_before_reading_it(tmp_path: Path) -> No
     path = tmp_path / "big.csv"
     with path.open("wb") as file:
         file.truncate(MAX_UPLOAD_BYTES * 3)  # sparse: no disk space or reading needed
-    with pytest.raises(DataError, match=r"The file is 15\.0 MB; the limit is 5 MB"):
+    words = r"The file is 15\.0 MB \(15,000,000 bytes\); the limit is 5 MB \(5,000,000 bytes\)"
+    with pytest.raises(DataError, match=words):
         read_xy_file(path)
 
 

@@ -125,7 +125,7 @@ TAMPERED = [
     ({"lr": "1e400"}, "lr", DEFAULTS["lr"], "not a finite number"),
     ({"lr": "abc"}, "lr", DEFAULTS["lr"], "not a number"),
     ({"lr": "-3"}, "lr", DEFAULTS["lr"], "greater than 0"),
-    ({"lr": "0.011"}, "lr", 0.01, "nearest"),
+    ({"lr": "7"}, "lr", 2.0, "outside"),
     ({"lr": "9" * 5000}, "lr", DEFAULTS["lr"], "too long"),
     ({"w0": "1e400"}, "w0", DEFAULTS["w0"], "not a finite number"),
     ({"w0": "1e300"}, "w0", START_LIMIT, "outside"),

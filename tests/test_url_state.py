@@ -25,6 +25,8 @@ from lrviz.ui.settings import (
     DEFAULTS,
     EPS_CHOICES,
     LR_CHOICES,
+    LR_MAX,
+    LR_MIN,
     OPTIMIZER_NAMES,
     START_LIMIT,
 )
@@ -37,7 +39,7 @@ betas = st.integers(0, 99).map(lambda i: i / 100)
 def run_settings(draw: st.DrawFn) -> RunSettings:
     batch = draw(st.one_of(st.none(), st.integers(1, 500)))
     config = TrainConfig(
-        lr=draw(st.sampled_from(LR_CHOICES)),
+        lr=draw(st.one_of(st.sampled_from(LR_CHOICES), st.floats(LR_MIN, LR_MAX))),
         optimizer=draw(st.sampled_from(tuple(OPTIMIZER_NAMES))),
         batch_size=batch,
         seed=draw(st.integers(0, MAX_SEED)) if batch is not None else 0,
@@ -119,7 +121,7 @@ def test_any_parameters_never_raise_and_stay_in_range(params: dict[str, str]) ->
         if key in v:
             assert -START_LIMIT <= v[key] <= START_LIMIT  # type: ignore[operator]
     if "lr" in v:
-        assert v["lr"] in LR_CHOICES
+        assert LR_MIN <= v["lr"] <= LR_MAX  # type: ignore[operator]
     if "epochs" in v:
         assert 0 <= v["epochs"] <= MAX_EPOCHS  # type: ignore[operator]
     if "optimizer" in v:
@@ -147,9 +149,14 @@ def test_any_parameters_never_raise_and_stay_in_range(params: dict[str, str]) ->
         ({"lr": "1e400"}, "lr", None, "not a finite number"),
         ({"lr": "nan"}, "lr", None, "not a finite number"),
         ({"lr": "-0.5"}, "lr", None, "greater than 0"),
-        ({"lr": "0.011"}, "lr", 0.01, "nearest"),
-        ({"lr": "0.014"}, "lr", 0.015, "nearest"),
+        # Any α the typed box takes is kept exactly, down to the stable limits of x ~ 1e150.
+        ({"lr": "0.011"}, "lr", 0.011, None),
+        ({"lr": "1.33e-6"}, "lr", 1.33e-6, None),
+        ({"lr": "1e-8"}, "lr", 1e-8, None),
+        ({"lr": "1e-299"}, "lr", 1e-299, None),
         ({"lr": "0.010"}, "lr", 0.01, None),
+        ({"lr": "1e-320"}, "lr", LR_MIN, "outside"),
+        ({"lr": "3"}, "lr", LR_MAX, "outside"),
         ({"lr": "x" * 10_000}, "lr", None, "too long"),
         ({"w0": "1e300"}, "w0", START_LIMIT, "outside"),
         ({"b0": "-2e6"}, "b0", -START_LIMIT, "outside"),

@@ -79,13 +79,19 @@ class CsvTable:
         return len(self.names) > 2
 
 
+def upload_limit_text() -> str:
+    """The upload limit in words, the same for the caption and the refusal: '5 MB (5,000,000
+    bytes)'; a megabyte here is 10^6 bytes, as Streamlit's maxUploadSize counts it."""
+    return f"{MAX_UPLOAD_MB} MB ({MAX_UPLOAD_BYTES:,} bytes)"
+
+
 def _too_big(size: int) -> str:
-    return f"The file is {size / 2**20:.1f} MB; the limit is {MAX_UPLOAD_MB} MB."
+    return f"The file is {size / 1e6:.1f} MB ({size:,} bytes); the limit is {upload_limit_text()}."
 
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_UPLOAD_BYTES:
-        raise DataError(f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_UPLOAD_MB} MB.")
+        raise DataError(_too_big(len(data)))
     if data.startswith(b"PK\x03\x04"):
         raise DataError(
             "This is a zip archive (an Excel .xlsx workbook?), not a CSV text file. "

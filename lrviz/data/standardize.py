@@ -57,6 +57,25 @@ def fit_scaling(x: ArrayLike) -> Scaling:
     return Scaling(mean, std)
 
 
+def standardize_problem(x: ArrayLike) -> str:
+    """Why x (shape (n,)) cannot be standardized, as plain text; "" when it can.
+
+    It cannot when every x is equal (no spread to divide by) or when the spread is below
+    MIN_STD (its square underflows, so the std is unreliable and w = w_z / std can overflow).
+    """
+    xs = make_points(x, x).x
+    scaling = fit_scaling(xs)
+    if not scaling.message:
+        return ""
+    if float(np.min(xs)) == float(np.max(xs)):
+        why = f"every x is {number(float(xs[0]))}, so there is no spread to divide by"
+    else:
+        why = (
+            f"x varies by less than {number(MIN_STD)}; dividing by so small a spread would overflow"
+        )
+    return f"x cannot be standardized: {why}. Training on x as it is."
+
+
 def standardize(x: ArrayLike, scaling: Scaling) -> FloatArray:
     """z = (x - mean) / std, float64 of x's shape."""
     return (np.asarray(x, dtype=np.float64) - scaling.mean) / scaling.std

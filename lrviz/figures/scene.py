@@ -218,7 +218,8 @@ def _arrow_scale(history: History, w_range: Range, b_range: Range) -> float:
     span_w = w_range[1] - w_range[0]
     span_b = b_range[1] - b_range[0]
     length = math.hypot(float(history.dw[0]) / span_w, float(history.db[0]) / span_b)
-    if not (length > 0 and math.isfinite(length)):
+    # A subnormal gradient (data near 1e-320) makes the ratio overflow: no arrow scale then.
+    if not (length > 0 and math.isfinite(ARROW_FRACTION / length)):
         return 1.0
     return nice_floor(ARROW_FRACTION / length)
 

@@ -43,6 +43,19 @@ def _original_line_text(run: Run) -> dict[str, list[str]]:
     return {"fit_w": [fmt(v) for v in w], "fit_b": [fmt(v) for v in b]}
 
 
+def _unit_labels(run: Run) -> dict[str, Any]:
+    """With x standardized, names for the units of each number: the status line's w_z and b_z
+    are the line's coefficients on z = (x - mean)/std (as on the contour panel), the fit panel's
+    line is in x's own units. {} otherwise."""
+    if run.scene.x_scaling is None:
+        return {}
+    return {
+        # Short, so the status line still fits one line on a 1280 px projector.
+        "labels": {"w": "w_z", "b": "b_z"},
+        "fit_units": " (x units)",
+    }
+
+
 def payload_key(run_id: str, theme: Theme, plotly_url: str) -> str:
     """Names one payload: the run, drawn with a theme, loading plotly.js from a URL."""
     digest = hashlib.sha256(f"{run_id}|{theme!r}|{plotly_url}".encode())
@@ -94,6 +107,7 @@ def payload(
             **_original_line_text(run),
         },
         "optimum_loss_text": fmt(scene.optimum.loss),
+        **_unit_labels(run),
         "geom": {
             "fit_x": list(scene.fit_x),
             "res_x": scene.data.x[idx].tolist(),

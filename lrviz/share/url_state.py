@@ -7,13 +7,17 @@ Use:
     for text in parsed.notices: st.warning(escape_markdown(text))
 
 Parameters (all optional; a missing one keeps the app's default):
-    w0, b0     start, within ±START_LIMIT          lr      learning rate, snapped to the slider
+    w0, b0     start, within ±START_LIMIT          lr      learning rate, LR_MIN..LR_MAX, exact
     epochs     budget, 0..MAX_EPOCHS               opt     gd | momentum | nesterov | adam
     beta       momentum β (momentum, nesterov)     beta1, beta2, eps   Adam's settings
     batch      full | sgd | points per batch       seed    shuffle seed (mini-batches)
     present    1 for presentation mode             epoch   the epoch on screen
 Notices are plain text quoting at most SHOWN_CHARS characters of what was given: escape them
 (lrviz.data.escape_markdown) before showing them.
+
+A link says the run on screen: when the epochs it asks for are above the work budget
+(lrviz.player.run.MAX_UPDATES) the sidebar cuts them, with a note, and the URL is rewritten with
+the epochs that ran, so the link opened again plays the same run and needs no cut.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from lrviz.ui.settings import (
     BATCH_MODES,
     BETA2_CHOICES,
     EPS_CHOICES,
-    LR_CHOICES,
+    LR_MAX,
+    LR_MIN,
     OPTIMIZER_NAMES,
     START_LIMIT,
 )
@@ -150,7 +155,10 @@ def _read(key: str, text: str, out: dict[str, object], notices: list[str]) -> No
         name = "Start w₀" if key == "w0" else "Start b₀"
         out[key] = _clamped(text, -START_LIMIT, START_LIMIT, name, notices)
     elif key == "lr":
-        out["lr"] = _snapped(text, LR_CHOICES, "Learning rate α", notices)
+        if _number(text) <= 0:
+            raise _Refused("must be greater than 0")
+        # Any α the typed box accepts is kept exactly, so a link reproduces the run.
+        out["lr"] = _clamped(text, LR_MIN, LR_MAX, "Learning rate α", notices)
     elif key == "epochs":
         out["epochs"] = _whole(text, 0, MAX_EPOCHS, "Epoch budget", notices)
     elif key == "opt":

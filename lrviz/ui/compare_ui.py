@@ -61,8 +61,20 @@ def with_pins(current: Current, data_name: str, theme: Theme, plotly_url: str) -
     shown: Current | None = st.session_state.get(_SHOWN)
     if shown is not None and shown.key == key:
         return shown
-    body = compare_payload(current.run, pinned, data_name, theme, plotly_url, key, current.view)
-    shown = Current(current.run, encode(body), key, current.view)
+    try:
+        with st.spinner("Drawing the pinned runs beside this one…"):
+            body = compare_payload(
+                current.run, pinned, data_name, theme, plotly_url, key, current.view
+            )
+            encoded = encode(body)
+    except (ValueError, ArithmeticError):
+        # Numbers too large to frame together: the run alone, and why, never a traceback.
+        st.warning(
+            "The pinned runs cannot be drawn beside this one: together their numbers are "
+            "beyond what float64 can frame. Unpin them to compare other runs."
+        )
+        return current
+    shown = Current(current.run, encoded, key, current.view)
     st.session_state[_SHOWN] = shown
     return shown
 

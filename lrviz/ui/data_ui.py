@@ -48,7 +48,9 @@ from lrviz.data import (
     read_csv,
     select_xy,
     standardize,
+    standardize_problem,
 )
+from lrviz.data.csv_reader import upload_limit_text
 from lrviz.explain.numbers import fmt
 from lrviz.ui.data_source import (
     GEN_LIMIT,
@@ -96,6 +98,7 @@ _EDIT_BASE = "lrviz_data_edit_base"  # Points the edit table opened with
 _EDIT_VERSION = "lrviz_data_edit_version"  # int, names a fresh edit table
 _EDIT_PENDING = "lrviz_data_edit_pending"  # True after the table reported an edit
 _TABLE = "lrviz_data_table"  # (file name, CsvTable) of the last file read
+_NO_SCALING = "lrviz_data_no_scaling"  # (data version, plain text): why x was not standardized
 PRESET_KEY = "lrviz_data_preset"
 GEN_KEYS: Mapping[str, str] = MappingProxyType(
     {
@@ -238,7 +241,9 @@ def _on_upload() -> None:
     uploaded = st.session_state.get(UPLOAD_KEY)
     if uploaded is None:  # the file was removed: keep the data it gave
         return
-    table, error = load_upload(uploaded.getvalue())
+    # A 5 MB file takes about half a second to read.
+    with st.spinner(f"Reading {escape_markdown(uploaded.name)}…"):
+        table, error = load_upload(uploaded.getvalue())
     if table is None:
         _refuse("Upload", error or "The file cannot be read.")
         return
@@ -264,6 +269,20 @@ def _use_table() -> None:
 
 def _on_edit() -> None:
     st.session_state[_EDIT_PENDING] = True
+
+
+def cell_text(value: float) -> str:
+    """A number as the edit table shows it: the shortest text that reads back to it."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def edit_frame(points: Points) -> pd.DataFrame:
+    """The edit table's frame: text columns x and y, one row per point."""
+    return pd.DataFrame(
+        {"x": [cell_text(v) for v in points.x], "y": [cell_text(v) for v in points.y]},
+        dtype=object,
+    )
 
 
 def table_points(table: pd.DataFrame) -> Points:
@@ -358,8 +377,10 @@ def _edit_tab() -> None:
             "Download it as CSV, edit it, and upload it."
         )
         return
+    # Text cells parsed by the app: Streamlit's number column drops the "e" of 2.5e3 (it
+    # stores 2.53), so what was typed is kept as typed and read by edited_points.
     edited = st.data_editor(
-        pd.DataFrame({"x": base.x, "y": base.y}),
+        edit_frame(base),
         key=f"{EDITOR_KEY}_{state[_EDIT_VERSION]}",
         num_rows="dynamic",
         hide_index=True,
@@ -367,8 +388,8 @@ def _edit_tab() -> None:
         width="stretch",
         on_change=_on_edit,
         column_config={
-            "x": st.column_config.NumberColumn("x", format="%g"),
-            "y": st.column_config.NumberColumn("y", format="%g"),
+            "x": st.column_config.TextColumn("x", help="A number, e.g. 2.5, -3 or 2.5e3"),
+            "y": st.column_config.TextColumn("y", help="A number, e.g. 2.5, -3 or 2.5e3"),
         },
     )
     if state.pop(_EDIT_PENDING, False):
@@ -392,7 +413,8 @@ def _upload_tab() -> None:
         label_visibility="collapsed",
     )
     st.caption(
-        f"A CSV file with x and y columns, comma or semicolon separated, up to {MAX_UPLOAD_MB} MB."
+        "A CSV file with x and y columns, comma or semicolon separated, up to "
+        f"{upload_limit_text()}."
     )
     stored: tuple[str, CsvTable] | None = st.session_state.get(_TABLE)
     if stored is not None and stored[1].needs_choice:
@@ -416,7 +438,19 @@ def _upload_tab() -> None:
 
 
 def _standardize_ui(points: Points) -> bool:
+    state = st.session_state
+    if state.get(STANDARDIZE_KEY):
+        # Refused before the toggle is drawn, so the toggle, the run and the link all say off.
+        problem = standardize_problem(points.x)
+        if problem:
+            state[STANDARDIZE_KEY] = False
+            state[_NO_SCALING] = (state[_VERSION], problem)
     on = bool(st.toggle("Standardize x", key=STANDARDIZE_KEY, help="Train on z = (x − mean)/std"))
+    refused = state.get(_NO_SCALING)
+    if refused is not None and (on or refused[0] != state[_VERSION]):
+        del state[_NO_SCALING]
+    elif refused is not None:
+        st.warning(escape_markdown(refused[1]))
     raw = curvature(points.x, points.y).max_stable_lr
     if on:
         scaling = fit_scaling(points.x)
@@ -430,7 +464,8 @@ def _standardize_ui(points: Points) -> bool:
     return on
 
 
-def _build(points: Points, src: DataSource) -> ActiveData:
+def build_active(points: Points, src: DataSource) -> ActiveData:
+    """The data to train on: points, with x standardized when src says so (pure)."""
     scaling = fit_scaling(points.x) if src.standardize else None
     x = points.x if scaling is None else standardize(points.x, scaling)
     return ActiveData(src, points, make_dataset(x, points.y), scaling)
@@ -445,7 +480,7 @@ def _active(standardized: bool) -> ActiveData:
         return cached[2]
     src = state[_ORIGIN].with_standardize(standardized)
     try:
-        active = _build(state[_POINTS], src)
+        active = build_active(state[_POINTS], src)
     except ValueError as error:  # make_dataset refusing standardized x; not expected
         if cached is None:
             raise

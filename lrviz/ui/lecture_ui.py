@@ -39,7 +39,7 @@ _STYLE = """
   --lrviz-control-size: 19px;
   --lrviz-plot-height: max(260px, calc(100vh - 162px));
 }
-.lrviz-status { top: 0.4rem; padding: 0.15rem 0.75rem; gap: 0.1rem 1.6rem; }
+.lrviz-status { top: 0.4rem; padding: 0.15rem 0.75rem; gap: 0.1rem 1.25rem; }
 .lrviz-controls { margin: 0.35rem 0 0.1rem; }
 .lrviz-controls button, .lrviz-controls select { min-height: 2.5rem; }
 .lrviz-controls select { width: 12rem; }

@@ -3,6 +3,7 @@
 Pure (no streamlit). Learning rates come from the data's stable limit 2/λ_max
 (lrviz.core.curvature), snapped to the sidebar's slider stops, so each lesson shows what its
 title says on its own data: α too small crawls, near the limit zig-zags, too large diverges.
+Every run a lesson shows, pinned ones included, uses only values a user can set in the sidebar.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def lessons() -> tuple[Lesson, ...]:
             "few epochs.",
             scaled,
             _gd(scaled_lr, 300),
-            ((unscaled, _gd(0.5 * raw_limit, 300)),),
+            ((unscaled, _gd(below(0.5 * raw_limit), 300)),),
         ),
         Lesson(
             "outlier",

@@ -7,11 +7,16 @@ from typing import NamedTuple
 import streamlit as st
 
 from lrviz.core import Dataset
+from lrviz.data import escape_markdown
 from lrviz.figures.theme import Theme
 from lrviz.player.payload import encode, payload, payload_key
-from lrviz.player.run import Run, RunSettings, make_run, run_id
+from lrviz.player.run import Run, RunSettings, capped, make_run, run_id, updates_per_epoch
+from lrviz.share.url_state import widget_values
+from lrviz.ui.settings import restore_settings
 
 _RUN_KEY = "lrviz_run"
+_REFUSED = "lrviz_run_refused"  # (view of the run kept on screen, plain-text reason)
+_RESTORING = "lrviz_run_restoring"  # True while a rerun puts the sidebar back after a refusal
 
 
 class Current(NamedTuple):
@@ -32,36 +37,110 @@ def current_run_ui(
 ) -> Current:
     """The run for (data, settings), reusing this session's copy while nothing changed.
 
-    Refused settings (None, or a ValueError from training) keep the last good run on screen
-    with the reason shown; with no good run yet, the default settings are used.
+    Refused settings (None, or a ValueError from training or drawing) keep the last good run
+    on screen with the reason shown, and the sidebar is put back to that run's settings (one
+    rerun), so the sidebar, the run on screen and the URL agree. With no good run on this data,
+    the default settings are used. Training shows a spinner naming the work.
     """
-    previous: Current | None = st.session_state.get(_RUN_KEY)
+    state = st.session_state
+    previous: Current | None = state.get(_RUN_KEY)
+    restoring = bool(state.pop(_RESTORING, False))
     if settings is None:
         if previous is not None:
             return previous
         settings = RunSettings()
     key = payload_key(run_id(data, settings), theme, plotly_url)
     if previous is not None and previous.key == key:
+        _refusal_ui(previous.view)
         return previous
     try:
         current = _build(data, settings, theme, plotly_url, previous)
-    except ValueError as error:
-        st.error(f"These settings cannot be run: {error}")
-        if previous is not None:
-            return previous
-        current = _build(data, RunSettings(), theme, plotly_url, previous)
-    st.session_state[_RUN_KEY] = current
+    except _REFUSALS as error:
+        reason = f"These settings cannot be run: {_plain(error)}"
+        kept = _kept_run(data, settings, theme, plotly_url, previous)
+        if kept is not None and not restoring:
+            # Put the sidebar back to the run kept on screen, then draw the page again, so
+            # the sidebar, the run and the URL agree. One rerun: a second refusal stops here.
+            state[_RUN_KEY] = kept
+            state[_REFUSED] = (kept.view, reason)
+            state[_RESTORING] = True
+            restore_settings(widget_values(kept.run.settings))
+            st.rerun()
+        st.error(escape_markdown(reason))
+        if kept is None:
+            raise
+        current = kept
+    else:
+        state.pop(_REFUSED, None)
+    state[_RUN_KEY] = current
     return current
+
+
+# ArithmeticError: an overflow while framing a run; the same refusal, never a traceback.
+_REFUSALS = (ValueError, ArithmeticError)
+
+
+def _kept_run(
+    data: Dataset,
+    settings: RunSettings,
+    theme: Theme,
+    plotly_url: str,
+    previous: Current | None,
+) -> Current | None:
+    """The run to keep in place of refused settings: the last one if it is on this data, else
+    the default settings on this data (None if even they cannot be run)."""
+    if previous is not None and previous.run.scene.data is data:
+        return previous
+    try:
+        return _build(data, RunSettings(x_scaling=settings.x_scaling), theme, plotly_url, previous)
+    except _REFUSALS:
+        return previous
+
+
+def _plain(error: Exception) -> str:
+    """The refusal's words: a ValueError's own sentence, otherwise a plain one."""
+    if isinstance(error, ValueError):
+        return str(error)
+    return "some of this run's numbers are beyond what float64 can hold, so it cannot be drawn."
+
+
+def _refusal_ui(view: str) -> None:
+    """The reason the last settings were refused, while the run kept in their place is shown."""
+    stored = st.session_state.get(_REFUSED)
+    if stored is None:
+        return
+    if stored[0] != view:
+        del st.session_state[_REFUSED]
+        return
+    st.error(escape_markdown(stored[1]))
+
+
+def _work_words(data: Dataset, settings: RunSettings) -> str:
+    """ "Training 1,000 epochs (one update each) on 5 points…" for the spinner."""
+    settings = capped(data.n, settings)[0]
+    per_epoch = updates_per_epoch(data.n, settings.config.batch_size)
+    each = "one update each" if per_epoch == 1 else f"{per_epoch:,} updates each"
+    return f"Training {settings.epochs:,} epochs ({each}) on {data.n:,} points…"
 
 
 def _build(
     data: Dataset, settings: RunSettings, theme: Theme, plotly_url: str, previous: Current | None
 ) -> Current:
-    run = make_run(data, settings)
+    with st.spinner(_work_words(data, settings)):
+        run = make_run(data, settings)
+        body = payload(run, theme, plotly_url, payload_key(run.run_id, theme, plotly_url))
     if previous is not None and previous.run.run_id == run.run_id:
         view = previous.view  # the same run in another look: the epoch on screen stays
     else:
         count = 1 + int(previous.view.rsplit("-", 1)[1]) if previous is not None else 0
         view = f"{run.run_id}-{count}"
     key = payload_key(run.run_id, theme, plotly_url)
-    return Current(run, encode(payload(run, theme, plotly_url, key, view)), key, view)
+    body["run"] = view
+    try:
+        encoded = encode(body)
+    except ValueError:
+        raise ValueError(
+            "some of this run's numbers are too large to draw (they overflow float64). "
+            "Start nearer the data's fit or use a smaller α."
+        ) from None
+    return Current(run, encoded, key, view)

@@ -17,12 +17,15 @@ import streamlit as st
 from lrviz.data import escape_markdown
 from lrviz.player.cursor import read_cursor
 from lrviz.player.run import RunSettings
+from lrviz.share.link_probe import PROBE_KEY, dropped_notice, probe_ui
 from lrviz.share.url_state import from_params, to_params
 from lrviz.ui.lecture_ui import PRESENT_KEY
 
 _LOADED = "lrviz_link_loaded"  # True once this session has read its link
 _NOTICES = "lrviz_link_notices"  # (view or None, tuple of plain-text notices)
 _EPOCH = "lrviz_link_epoch"  # (view or None, epoch) asked for by the link, until the player moves
+_BARE = "lrviz_link_bare"  # True when the session opened with no parameters (maybe dropped)
+_PROBED = "lrviz_link_probed"  # True once a dropped link was announced
 MAX_NOTICES = 8
 
 
@@ -40,6 +43,7 @@ def read_link_ui(
         return
     state[_LOADED] = True
     params = {str(k): str(v) for k, v in st.query_params.to_dict().items()}
+    state[_BARE] = not params
     parsed = from_params(params, other_keys=data_keys)
     state.update(parsed.values)
     if parsed.present is not None:
@@ -82,6 +86,11 @@ def _add_notice(text: str) -> None:
 def link_notices_ui(view: str) -> None:
     """Show what the link asked for that was clamped or ignored, while its run is on screen."""
     state = st.session_state
+    dropped = dropped_notice(state.get(PROBE_KEY)) if state.get(_BARE) else ""
+    if dropped and not state.get(_PROBED):
+        state[_PROBED] = True
+        _, earlier = state.get(_NOTICES, (None, ()))
+        state[_NOTICES] = (view, (*earlier, dropped))
     stored = state.get(_NOTICES)
     if stored is None:
         return
@@ -106,9 +115,15 @@ def link_params(
 
 
 def write_link_ui(params: Mapping[str, str]) -> None:
-    """Make the page's URL say params (only when it says something else)."""
+    """Make the page's URL say params (only when it says something else).
+
+    In a session that opened with no parameters, also mount the probe that tells a link
+    Streamlit dropped whole (lrviz.share.link_probe) from a plain visit.
+    """
     if st.query_params.to_dict() != dict(params):
         st.query_params.from_dict(params)
+    if st.session_state.get(_BARE) and not st.session_state.get(_PROBED):
+        probe_ui()
 
 
 def link_url(params: Mapping[str, str]) -> str:

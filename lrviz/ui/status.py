@@ -56,8 +56,9 @@ def banner(run: Run, epoch: int) -> Banner:
     if run.converged_at is not None and epoch >= run.converged_at:
         return Banner(
             "success",
-            f"**Converged at epoch {run.converged_at}:** the loss is within a relative 10⁻¹² "
-            f"of the optimum's, {fmt(scene.optimum.loss)}.",
+            f"**Converged at epoch {run.converged_at}:** the loss is within "
+            f"{fmt(run.tolerance, 2)} of the optimum's, {fmt(scene.optimum.loss)} "
+            "(10⁻¹² of the larger of that loss and the variance of y).",
         )
     if not scene.optimum.unique:
         return Banner("info", scene.optimum.message)
@@ -67,10 +68,12 @@ def banner(run: Run, epoch: int) -> Banner:
         )
     ratio = config.lr / scene.curvature.max_stable_lr
     head = f"**End of the budget, {last} epochs.** " if epoch >= last else ""
+    plain = config.optimizer == "gd" and config.batch_size is None
+    tail = "" if plain else " That limit is for plain full-batch gradient descent."
     return Banner(
         "info",
         f"{head}α = {fmt(config.lr)} is {fmt(ratio, 2)}× the stable limit 2/λ_max = "
-        f"{fmt(scene.curvature.max_stable_lr, 3)}.",
+        f"{fmt(scene.curvature.max_stable_lr, 3)}.{tail}",
     )
 
 

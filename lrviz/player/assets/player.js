@@ -363,9 +363,11 @@ class Player {
     this.dom = root;
     const status = el("div", { class: "lrviz-status", role: "status", "aria-label": "Status" });
     this.fields = {};
+    this.labels = {};
     for (const [name, label] of FIELDS) {
       const field = el("span", { class: "lrviz-field" });
-      field.append(el("span", { class: "lrviz-label" }, label), " ");
+      this.labels[name] = el("span", { class: "lrviz-label" }, label);
+      field.append(this.labels[name], " ");
       const value = el("span", { class: "lrviz-value", "data-field": name }, "–");
       field.append(value);
       if (name === "epoch") {
@@ -471,6 +473,14 @@ class Player {
     this.epoch = Math.min(Math.max(this.epoch, 0), payload.last);
     this.scrub.max = String(payload.last);
     this.ofLast.textContent = ` / ${payload.last}`;
+    // With x standardized the status line names its units (w, b for z), as the fit panel does.
+    // "w_z" is drawn as w with a subscript z: narrow enough for one line on a projector.
+    const labels = payload.labels || {};
+    for (const [name, label] of FIELDS) {
+      const [base, sub] = (labels[name] || label).split("_");
+      this.labels[name].replaceChildren(base);
+      if (sub) this.labels[name].append(el("sub", {}, sub));
+    }
     const jobs = ["fit", "contour", "loss"].map((name) => this.plot(name));
     if (this.show3d) jobs.push(this.plot("bowl"));
     try {
@@ -616,7 +626,7 @@ class Player {
     // With x standardized the line is trained in z; the subtitle speaks in x's own units.
     const fw = t.fit_w || t.w;
     const fb = t.fit_b || t.b;
-    this.subs.fit.textContent = `ŷ = ${fw[k]}·x ${signed(fb[k])}`;
+    this.subs.fit.textContent = `ŷ = ${fw[k]}·x ${signed(fb[k])}${p.fit_units || ""}`;
     this.subs.contour.textContent = `∂L/∂w = ${t.dw[k]}, ∂L/∂b = ${t.db[k]}`;
     this.subs.loss.textContent = `${t.loss[k]} (optimum ${p.optimum_loss_text})`;
     this.dom.dataset.epoch = String(k);
