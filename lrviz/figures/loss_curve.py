@@ -36,6 +36,16 @@ def optimum_level(scene: Scene) -> float:
     return max(scene.optimum.loss, scene.loss_floor)
 
 
+FLOOR_NOTE = "drawn at the axis floor"
+"""Said of an optimum loss of 0, which a log axis cannot show."""
+
+
+def optimum_text(scene: Scene) -> str:
+    """The optimum's loss as the panel labels it: '0.4', or '0 (drawn at the axis floor)'."""
+    text = fmt(scene.optimum.loss)
+    return f"{text} ({FLOOR_NOTE})" if scene.optimum.loss < scene.loss_floor else text
+
+
 def plot_loss_curve(
     scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME, log_y: bool = True
 ) -> go.Figure:
@@ -71,6 +81,21 @@ def plot_loss_curve(
     # plot makes plotly shrink the plot to fit it. A zero loss has no place on a log axis; the
     # line then sits on the axis floor.
     level = optimum_level(scene)
+    if scene.optimum.loss < scene.loss_floor:
+        # Bottom right, just over the dashed line: the panel says why it is not at 0.
+        fig.add_annotation(
+            text=f"optimum {optimum_text(scene)}",
+            xref="paper",
+            yref="paper",
+            x=0.99,
+            y=0.0,
+            xanchor="right",
+            yanchor="bottom",
+            yshift=4,
+            showarrow=False,
+            font={"size": max(theme.font_size - 2, 13), "color": theme.optimum},
+            bgcolor="rgba(255,255,255,0.75)",
+        )
     fig.add_trace(
         go.Scatter(
             x=[0, max(last, 1)],
@@ -78,7 +103,7 @@ def plot_loss_curve(
             mode="lines",
             name="optimum loss",
             line={"color": theme.optimum, "width": theme.thin_width * 1.3, "dash": "dash"},
-            hovertemplate=f"optimum loss {fmt(scene.optimum.loss)}<extra></extra>",
+            hovertemplate=f"optimum loss {optimum_text(scene)}<extra></extra>",
         )
     )
     k = scene.clamp(epoch)

@@ -19,10 +19,13 @@ from lrviz.data.standardize import Scaling, to_original
 from lrviz.explain.numbers import fmt
 from lrviz.figures import plot_bowl, plot_contour, plot_fit, plot_loss_curve
 from lrviz.figures.bowl import bowl_top
-from lrviz.figures.loss_curve import loss_ranges
+from lrviz.figures.loss_curve import loss_ranges, optimum_text
 from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC, FIT_DATA
 from lrviz.player.run import Run
+
+FIT_UNITS = "original x units"
+"""Said beside the fit's equation when x is standardized: its w and b are not the trained ones."""
 
 
 def _figure(fig: go.Figure) -> Any:
@@ -93,7 +96,8 @@ def payload(
             "db": [fmt(v) for v in h.db],
             **_original_line_text(run),
         },
-        "optimum_loss_text": fmt(scene.optimum.loss),
+        "optimum_loss_text": optimum_text(scene),
+        "fit_units": FIT_UNITS if scene.x_scaling is not None else "",
         "geom": {
             "fit_x": list(scene.fit_x),
             "res_x": scene.data.x[idx].tolist(),

@@ -616,7 +616,8 @@ class Player {
     // With x standardized the line is trained in z; the subtitle speaks in x's own units.
     const fw = t.fit_w || t.w;
     const fb = t.fit_b || t.b;
-    this.subs.fit.textContent = `ŷ = ${fw[k]}·x ${signed(fb[k])}`;
+    const units = p.fit_units ? ` (${p.fit_units})` : "";
+    this.subs.fit.textContent = `ŷ = ${fw[k]}·x ${signed(fb[k])}${units}`;
     this.subs.contour.textContent = `∂L/∂w = ${t.dw[k]}, ∂L/∂b = ${t.db[k]}`;
     this.subs.loss.textContent = `${t.loss[k]} (optimum ${p.optimum_loss_text})`;
     this.dom.dataset.epoch = String(k);
