@@ -93,7 +93,7 @@ def plot_loss_curve(
             yanchor="bottom",
             yshift=4,
             showarrow=False,
-            font={"size": max(theme.font_size - 2, 13), "color": theme.optimum},
+            font={"size": max(theme.font_size - 1, 14), "color": theme.optimum},
             bgcolor="rgba(255,255,255,0.75)",
         )
     fig.add_trace(
