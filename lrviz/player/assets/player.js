@@ -417,6 +417,12 @@ class Player {
       const title = el("span", { class: "lrviz-title" }, "");
       const sub = el("span", { class: "lrviz-sub" }, "");
       head.append(title, sub);
+      if (name === "contour") {
+        const tip = "Go back to the start before the last click on the contour (U)";
+        this.undoButton = el("button", { type: "button", class: "lrviz-undo", "data-act": "undo", title: tip, "aria-label": "Undo start", hidden: "" }, "↶ Undo start");
+        this.undoButton.addEventListener("click", () => this.undoStart());
+        head.append(this.undoButton);
+      }
       const wrap = el("div", { class: "lrviz-layers" });
       const plot = el("div", { class: "lrviz-plot", "data-plot": name });
       wrap.append(plot);
@@ -539,7 +545,12 @@ class Player {
     }
     if (!slot.plot.__lrvizHooked) {
       slot.plot.__lrvizHooked = true;
-      if (name === "contour") slot.plot.on("plotly_click", (event) => this.pick(event));
+      if (name === "contour") {
+        slot.plot.on("plotly_click", (event) => this.pick(event));
+        // A double-click keeps plotly's meaning (zoom back out), so it must not also pick.
+        slot.plot.on("plotly_doubleclick", () => this.cancelPick(true));
+        slot.plot.addEventListener("dblclick", () => this.cancelPick(true), true);
+      }
       if (name === "fit") slot.plot.on("plotly_click", (event) => this.pickPoint(event));
       if (slot.over) {
         slot.plot.on("plotly_afterplot", () => this.align(name));
@@ -847,12 +858,49 @@ class Player {
     }
   }
 
+  // ---- the start, picked on the contour and undone --------------------------------------
+  // One click sets the start, once plotly's double-click window has passed without a second
+  // click: a double-click zooms back out and changes nothing. Each change keeps the start it
+  // replaced, so U or the Undo button goes back to it.
+
   pick(event) {
     const uid = this.p && this.p.grid_uid;
     const point = (event.points || []).find((pt) => pt.data && pt.data.uid === uid);
     if (!point) return;
+    const delay = (this.plots.contour.plot._context || {}).doubleClickDelay || 300;
+    // The second click of a double-click, or the click plotly reports after one: plotly zooms
+    // out, and no click of the pair picks.
+    const double = this.pickTimer || performance.now() - (this.zoomedOutAt || -Infinity) < delay;
+    this.cancelPick();
+    if (double) return;
+    this.pickTimer = setTimeout(() => {
+      this.pickTimer = 0;
+      this.setStart({ w: point.x, b: point.y }, false);
+    }, delay + 50);
+  }
+
+  cancelPick(zoomedOut = false) {
+    clearTimeout(this.pickTimer);
+    this.pickTimer = 0;
+    if (zoomedOut) this.zoomedOutAt = performance.now();
+  }
+
+  setStart(start, undo) {
+    const p = this.p;
+    if (!p) return;
     this.halt();
-    this.setTrigger("pick", { w: point.x, b: point.y });
+    this.undos = this.undos || [];
+    if (!undo) this.undos.push({ w: p.traj.w[0], b: p.traj.b[0] });
+    this.undoButton.hidden = !this.undos.length;
+    this.setTrigger("pick", { ...start, undo });
+    this.dom.dataset.undos = String(this.undos.length);
+  }
+
+  undoStart() {
+    const last = this.undos && this.undos.pop();
+    if (!last) return false;
+    this.setStart(last, true);
+    return true;
   }
 
   pickPoint(event) {
@@ -882,6 +930,7 @@ class Player {
     else if (event.key === " " || event.key === "Spacebar") this.act("play");
     else if (event.key === "Home") this.act("reset");
     else if (event.key === "End") this.act("end");
+    else if (event.key === "u" || event.key === "U") handled = this.undoStart();
     else if (event.key === "+" || event.key === "=") this.setRate(SPEEDS[Math.min(SPEEDS.indexOf(this.rate) + 1, SPEEDS.length - 1)]);
     else if (event.key === "-" || event.key === "_") this.setRate(SPEEDS[Math.max(SPEEDS.indexOf(this.rate) - 1, 0)]);
     else handled = false;
