@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.explain.numbers import fmt
+from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
 from lrviz.figures.scene import Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
@@ -46,10 +47,29 @@ def optimum_text(scene: Scene) -> str:
     return f"{text} ({FLOOR_NOTE})" if scene.optimum.loss < scene.loss_floor else text
 
 
+def loss_so_far(
+    scene: Scene, epoch: int, intra: IntraPath | None = None
+) -> tuple[list[float], list[float]]:
+    """(epochs, losses as drawn) up to epoch k; with intra, also after each update inside the
+    epochs, at fractional epochs k + j/m."""
+    k = scene.clamp(epoch)
+    if intra is None:
+        return list(range(k + 1)), drawn_loss(scene, k)
+    until = intra.until(k)
+    return intra.t[until].tolist(), np.maximum(intra.loss[until], scene.loss_floor).tolist()
+
+
 def plot_loss_curve(
-    scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME, log_y: bool = True
+    scene: Scene,
+    epoch: int,
+    theme: Theme = DEFAULT_THEME,
+    log_y: bool = True,
+    intra: IntraPath | None = None,
 ) -> go.Figure:
-    """The loss panel at epoch (clamped). Dynamic traces: LOSS_SO_FAR, LOSS_CURRENT."""
+    """The loss panel at epoch (clamped). Dynamic traces: LOSS_SO_FAR, LOSS_CURRENT.
+
+    intra: the updates inside each epoch (mini-batch and SGD), drawn in the curve when given.
+    """
     last = scene.last_epoch
     log_range, lin_range = loss_ranges(scene)
     x_range = (-0.02 * max(last, 1), 1.02 * max(last, 1))
@@ -107,10 +127,11 @@ def plot_loss_curve(
         )
     )
     k = scene.clamp(epoch)
+    sx, sy = loss_so_far(scene, k, intra)
     fig.add_trace(
         go.Scatter(
-            x=epochs[: k + 1].tolist(),
-            y=drawn_loss(scene, k),
+            x=sx,
+            y=sy,
             mode="lines",
             name="so far",
             uid=LOSS_SO_FAR,

@@ -19,6 +19,7 @@ from lrviz.data.standardize import Scaling, to_original
 from lrviz.explain.numbers import fmt
 from lrviz.figures import plot_bowl, plot_contour, plot_fit, plot_loss_curve
 from lrviz.figures.bowl import bowl_top
+from lrviz.figures.intra import intra_path
 from lrviz.figures.loss_curve import loss_ranges, optimum_text
 from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC, FIT_DATA
@@ -44,6 +45,22 @@ def _original_line_text(run: Run) -> dict[str, list[str]]:
     noise = 4 * np.finfo(np.float64).eps * (np.abs(b_z) + np.abs(w * scaling[0]))
     b = np.where(np.abs(b) <= noise, 0.0, b)
     return {"fit_w": [fmt(v) for v in w], "fit_b": [fmt(v) for v in b]}
+
+
+def _intra(run: Run) -> dict[str, list[float] | list[int]] | None:
+    """The path through every update inside the epochs (mini-batch, SGD), or None: see
+    lrviz.figures.intra. at[k] indexes epoch k's own point in the arrays."""
+    s = run.settings
+    path = intra_path(run.scene.data, s.config, run.scene.history, s.w0, s.b0)
+    if path is None:
+        return None
+    return {
+        "t": path.t.tolist(),
+        "w": path.w.tolist(),
+        "b": path.b.tolist(),
+        "loss": path.loss.tolist(),
+        "at": path.at.tolist(),
+    }
 
 
 def payload_key(run_id: str, theme: Theme, plotly_url: str) -> str:
@@ -96,6 +113,7 @@ def payload(
             "db": [fmt(v) for v in h.db],
             **_original_line_text(run),
         },
+        "intra": _intra(run),
         "optimum_loss_text": optimum_text(scene),
         "fit_units": FIT_UNITS if scene.x_scaling is not None else "",
         "geom": {

@@ -518,7 +518,10 @@ class Player {
     const Plotly = window.Plotly;
     const fig = this.p.figures[name];
     const slot = this.plots[name];
-    const uids = name === "bowl" ? [] : this.p.uids[name];
+    // Pinned runs (uids "pinned.…") move too: each is drawn up to the epoch on screen.
+    const pinned = name === "bowl" ? [] : fig.data.filter((t) => String(t.uid || "").startsWith("pinned."));
+    slot.pinned = pinned.map((t) => ({ uid: t.uid, x: t.x, y: t.y }));
+    const uids = name === "bowl" ? [] : [...this.p.uids[name], ...pinned.map((t) => t.uid)];
     const layout = { ...fig.layout, uirevision: this.run, autosize: true };
     // The panel header shows the title, next to the numbers of the epoch on screen.
     slot.title.textContent = (layout.title && layout.title.text) || "";
@@ -693,23 +696,34 @@ class Player {
     const p = this.p;
     const [w, b, w1, b1] = this.arrow(k);
     const [path, legs, arrow, current] = p.uids.contour;
+    // Mini-batch and SGD: the path goes through every update inside the epochs (payload.intra).
+    const it = p.intra;
+    const end = it ? it.at[k] + 1 : k + 1;
     this.restyle("contour", [
-      [path, p.traj.w.slice(0, k + 1), p.traj.b.slice(0, k + 1)],
+      [path, (it || p.traj).w.slice(0, end), (it || p.traj).b.slice(0, end)],
       [legs, [w, w1, w1], [b, b, b1]],
       [arrow, [w, w1], [b, b1]],
       [current, [w], [b]],
+      ...this.pinnedAt("contour", k),
     ]);
+  }
+
+  pinnedAt(name, k) {
+    // Pinned runs up to epoch k (a shorter run stays at its last epoch).
+    return (this.plots[name].pinned || []).map((t) => [t.uid, t.x.slice(0, k + 1), t.y.slice(0, k + 1)]);
   }
 
   drawLoss(k) {
     const p = this.p;
     const floor = p.geom.loss_floor;
-    const ys = p.traj.loss.slice(0, k + 1).map((v) => Math.max(v, floor));
-    const xs = ys.map((_, i) => i);
+    const it = p.intra;
+    const ys = (it || p.traj).loss.slice(0, it ? it.at[k] + 1 : k + 1).map((v) => Math.max(v, floor));
+    const xs = it ? it.t.slice(0, ys.length) : ys.map((_, i) => i);
     const [soFar, current] = p.uids.loss;
     this.restyle("loss", [
       [soFar, xs, ys],
-      [current, [k], [ys[k]]],
+      [current, [k], [ys[ys.length - 1]]],
+      ...this.pinnedAt("loss", k),
     ]);
   }
 
