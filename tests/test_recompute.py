@@ -12,7 +12,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from lrviz.core import TrainConfig, make_dataset, record_at
-from lrviz.explain import batch_tex, check_tex, gradient_check, single_point_tex, update_tex
+from lrviz.explain import (
+    batch_tex,
+    check_tex,
+    epoch_summary,
+    gradient_check,
+    single_point_tex,
+    update_tex,
+)
 from lrviz.explain.recompute import CONTEXT, agrees
 
 # A number as the module writes it: 3, -16.8, 1.378 \times 10^{-5}.
@@ -124,6 +131,14 @@ def test_the_parser_reads_the_issues_example_as_false() -> None:
     assert recomputes(r"&= \tfrac{1}{2}\left(1^{2} + (-3)^{2}\right) = 5") is True
 
 
+def test_the_epoch_summary_parser_catches_a_difference_that_does_not_add_up() -> None:
+    assert summary_recomputes("w went from 0.9398 to 0.94 (Δw = 0.0002037)") == [False]
+    assert summary_recomputes("w went from 0.9398123 to 0.940016 (Δw = 0.0002037)") == [True]
+    data = make_dataset([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])
+    _, rec = record_at(data, TrainConfig(lr=0.01), 0.0, 0.0, 50)
+    assert summary_recomputes(epoch_summary(rec, TrainConfig(lr=0.01))) == [True, True]
+
+
 def test_the_gradient_check_on_the_article_data_recomputes() -> None:
     data = make_dataset([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])
     for epoch in (0, 1, 20, 1000):
@@ -131,6 +146,31 @@ def test_the_gradient_check_on_the_article_data_recomputes() -> None:
         for check in gradient_check(data, rec):
             checked = [recomputes(r) for r in rows(check_tex(check))]
             assert checked.count(True) == 1 and False not in checked
+
+
+PLAIN = re.compile(r"from (\S+) to (\S+) \(Δ[wb] = (\S+?)\)")
+
+
+def plain_number(text: str) -> Decimal:
+    """A number as fmt writes it in plain text: −16.8, 1.4×10⁻⁵."""
+    sup = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+    text = text.replace("−", "-")
+    if "×10" in text:
+        mantissa, exponent = text.split("×10")
+        return Decimal(f"{mantissa}e{exponent.translate(sup)}")
+    return Decimal(text)
+
+
+def summary_recomputes(sentence: str) -> list[bool]:
+    """For 'w went from a to c (Δw = d)' and the same for b: whether c - a gives d."""
+    out = []
+    for a, c, d in PLAIN.findall(sentence):
+        if "overflow" in (a, c, d) or "undefined" in (a, c, d):
+            continue
+        a_, c_, d_ = plain_number(a), plain_number(c), plain_number(d)
+        with localcontext(CONTEXT):
+            out.append(agrees(c_ - a_, d_, [a_, c_, abs(d_)]))
+    return out
 
 
 def displayed_rows(data, config, epoch) -> list[str]:
@@ -170,6 +210,9 @@ def test_every_displayed_equation_recomputes(run) -> None:
     checked = [(row, recomputes(row)) for row in displayed_rows(data, config, epoch)]
     wrong = [row for row, ok in checked if ok is False]
     assert not wrong, wrong
+    _, rec = record_at(data, config, 0.0, 0.0, epoch)
+    summary = epoch_summary(rec, config)
+    assert False not in summary_recomputes(summary), summary
     # A finite epoch shows at least the single-point and update equations.
     _, rec = record_at(data, config, 0.0, 0.0, epoch)
     if all(abs(v) < 1e100 for v in (rec.w, rec.b, rec.loss, rec.w_new, rec.b_new)):

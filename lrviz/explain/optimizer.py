@@ -197,8 +197,11 @@ def epoch_summary(rec: StepRecord, config: TrainConfig) -> str:
     else:
         size = config.batch_size
         how = f"{k} updates, one per shuffled batch of {size} points (the last may have fewer)"
+    # "from a to c (Δ = d)" is arithmetic too: a and c get the digits that make c - a give d.
+    sw = fit(lambda a, c: c - a, (rec.w, rec.w_new), rec.delta_w)
+    sb = fit(lambda a, c: c - a, (rec.b, rec.b_new), rec.delta_b)
     return (
-        f"Epoch {rec.epoch} made {how}: w went from {fmt(rec.w)} to {fmt(rec.w_new)} "
-        f"(Δw = {fmt(rec.delta_w)}) and b from {fmt(rec.b)} to {fmt(rec.b_new)} "
-        f"(Δb = {fmt(rec.delta_b)})."
+        f"Epoch {rec.epoch} made {how}: w went from {fmt(rec.w, sw.digits)} to "
+        f"{fmt(rec.w_new, sw.digits)} (Δw = {fmt(sw.result)}) and b from {fmt(rec.b, sb.digits)} "
+        f"to {fmt(rec.b_new, sb.digits)} (Δb = {fmt(sb.result)})."
     )
