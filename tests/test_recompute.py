@@ -139,6 +139,15 @@ def test_the_epoch_summary_parser_catches_a_difference_that_does_not_add_up() ->
     assert summary_recomputes(epoch_summary(rec, TrainConfig(lr=0.01))) == [True, True]
 
 
+def test_the_forward_pass_lists_recompute_from_the_line_and_the_data() -> None:
+    data = make_dataset([1.25, 2.5, 3.75, 4.125, 5.0625], [1, 2, 3, 4, 5])
+    _, rec = record_at(data, TrainConfig(lr=0.01), 0.0, 0.0, 37)
+    assert forward_recomputes(batch_tex(rec), data.x) == [True] * 5
+    # The parser sees a line that does not give the listed values.
+    fake = r"\hat{y}_i &= w\,x_i + b = 2\,x_i + 1 \\[8pt] &\Rightarrow\; \left(3,\ 5,\ 8\right)"
+    assert forward_recomputes(fake, [1.0, 2.0, 3.0]) == [True, True, False]
+
+
 def test_the_gradient_check_on_the_article_data_recomputes() -> None:
     data = make_dataset([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])
     for epoch in (0, 1, 20, 1000):
@@ -170,6 +179,41 @@ def summary_recomputes(sentence: str) -> list[bool]:
         a_, c_, d_ = plain_number(a), plain_number(c), plain_number(d)
         with localcontext(CONTEXT):
             out.append(agrees(c_ - a_, d_, [a_, c_, abs(d_)]))
+    return out
+
+
+def value_of(tex: str) -> Decimal:
+    """The number a piece of LaTeX written by the module stands for."""
+    parsed = to_python(tex)
+    assert parsed is not None, tex
+    code, literals = parsed
+    with localcontext(CONTEXT):
+        return eval(code, {"L": literals})  # only digits, operators, L[k]
+
+
+def forward_recomputes(block: str, x) -> list[bool]:
+    """'ŷ_i = w x_i + b = a x_i + c' then '⇒ (ŷ_0, …)': whether a x_k + c gives each listed ŷ_k,
+    with the data's own x_k."""
+    found = rows(block)
+    head = next(r for r in found if r"x_i + b = " in r)
+    listed = found[found.index(head) + 1]
+    if r"\text" in head:
+        return []  # overflow: words, not numbers
+    w_tex, b_tex = head.split(" = ")[-1].split(r"\,x_i + ")
+    w, b = value_of(w_tex), value_of(b_tex)
+    body = listed.split(r"\left(")[1].removesuffix(r"\right)")
+    entries = body.split(r",\ ")
+    n = len(x)
+    cut = r"\ldots" in entries
+    index = [*range(len(entries) - 2), None, n - 1] if cut else list(range(n))
+    out = []
+    for k, text in zip(index, entries, strict=True):
+        if k is None or r"\text" in text:
+            continue
+        y_hat = value_of(text)
+        with localcontext(CONTEXT):
+            v = w * Decimal(float(x[k])) + b
+            out.append(agrees(v, y_hat, [w, b, abs(y_hat), v]))
     return out
 
 
@@ -213,6 +257,7 @@ def test_every_displayed_equation_recomputes(run) -> None:
     _, rec = record_at(data, config, 0.0, 0.0, epoch)
     summary = epoch_summary(rec, config)
     assert False not in summary_recomputes(summary), summary
+    assert False not in forward_recomputes(batch_tex(rec), data.x)
     # A finite epoch shows at least the single-point and update equations.
     _, rec = record_at(data, config, 0.0, 0.0, epoch)
     if all(abs(v) < 1e100 for v in (rec.w, rec.b, rec.loss, rec.w_new, rec.b_new)):

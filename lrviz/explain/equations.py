@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 from lrviz.core import StepRecord
-from lrviz.explain.numbers import SIG, fmt, shown, tex, tex_list, tex_operand
+from lrviz.explain.numbers import LIST_BUDGET, SIG, fmt, shown, tex, tex_list, tex_operand
 from lrviz.explain.perpoint import PerPoint
 from lrviz.explain.recompute import Evaluate, Shown, fit, mean
 from lrviz.explain.symbols import (
@@ -65,10 +66,24 @@ def _then(values: Sequence[float]) -> str:
 
 def forward_tex(rec: StepRecord, pts: PerPoint) -> list[str]:
     """Forward pass for every point: y_hat_i = w x_i + b."""
+    digits = _line_digits(rec, pts)
     return [
-        rf"{YHAT_I} &= w\,x_i + b = {tex(rec.w)}\,x_i + {tex_operand(rec.b)}",
+        rf"{YHAT_I} &= w\,x_i + b = {tex(rec.w, digits)}\,x_i + {tex_operand(rec.b, digits)}",
         _then(pts.y_hat),
     ]
+
+
+def _line_digits(rec: StepRecord, pts: PerPoint) -> int:
+    """Digits for w and b such that w x_i + b, with the data's own x_i, gives every listed ŷ_i
+    to its printed figures (see recompute)."""
+    y_hat = pts.y_hat
+    keep = shown(len(y_hat), lambda k: len(fmt(y_hat[k])), TERMS, LIST_BUDGET)
+    digits = SIG
+    for k in (k for k in keep if k is not None):
+        x = Decimal(float(pts.x[k]))  # the data, exactly: not a number the page computed
+        s = fit(lambda w, b, x=x: w * x + b, (rec.w, rec.b), float(y_hat[k]))
+        digits = max(digits, s.digits)
+    return digits
 
 
 def loss_tex(rec: StepRecord, pts: PerPoint) -> list[str]:
