@@ -21,6 +21,7 @@ from lrviz.figures import plot_bowl, plot_contour, plot_fit, plot_loss_curve
 from lrviz.figures.bowl import bowl_top
 from lrviz.figures.intra import intra_path
 from lrviz.figures.loss_curve import loss_ranges, optimum_text
+from lrviz.figures.scene import rounded
 from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC, FIT_DATA
 from lrviz.player.run import Run
@@ -54,11 +55,13 @@ def _intra(run: Run) -> dict[str, list[float] | list[int]] | None:
     path = intra_path(run.scene.data, s.config, run.scene.history, s.w0, s.b0)
     if path is None:
         return None
+    # Drawn, not read: rounding to 1e-5 of the view (5 figures of the loss) halves the bytes.
+    scene = run.scene
     return {
-        "t": path.t.tolist(),
-        "w": path.w.tolist(),
-        "b": path.b.tolist(),
-        "loss": path.loss.tolist(),
+        "t": np.round(path.t, 5).tolist(),
+        "w": rounded(path.w, scene.w_range[1] - scene.w_range[0]),
+        "b": rounded(path.b, scene.b_range[1] - scene.b_range[0]),
+        "loss": [float(f"{v:.5g}") for v in path.loss],
         "at": path.at.tolist(),
     }
 
