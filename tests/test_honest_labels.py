@@ -15,19 +15,17 @@ from lrviz.player.run import RunSettings, make_run
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 
 
-def notes(fig) -> list[str]:
-    return [a.text for a in fig.layout.annotations]
-
-
 def test_an_optimum_of_zero_says_it_is_drawn_at_the_axis_floor() -> None:
     run = make_run(make_dataset(ARTICLE, ARTICLE), RunSettings(config=TrainConfig(lr=0.05)))
     scene = run.scene
     assert scene.optimum.loss == 0.0 and optimum_level(scene) == scene.loss_floor > 0
     assert optimum_text(scene) == f"0 ({FLOOR_NOTE})"
     fig = plot_loss_curve(scene, 10, DEFAULT_THEME)
-    assert [t for t in notes(fig) if FLOOR_NOTE in t] == [f"optimum 0 ({FLOOR_NOTE})"]
-    optimum_trace = next(t for t in fig.data if t.name == "optimum loss")
+    optimum_trace = next(t for t in fig.data if t.name.startswith("optimum loss"))
+    assert optimum_trace.name == f"optimum loss 0,<br>({FLOOR_NOTE})"
+    assert optimum_trace.showlegend is not False
     assert FLOOR_NOTE in optimum_trace.hovertemplate
+    assert list(optimum_trace.y) == [scene.loss_floor] * 2
     body = json.loads(encode(payload(run, DEFAULT_THEME, "/p.js")))
     assert body["optimum_loss_text"] == f"0 ({FLOOR_NOTE})"
 
@@ -38,7 +36,8 @@ def test_a_positive_optimum_is_drawn_at_its_level_without_the_note() -> None:
     scene = run.scene
     assert scene.optimum.loss > 0 and optimum_level(scene) == scene.optimum.loss
     assert FLOOR_NOTE not in optimum_text(scene)
-    assert not [t for t in notes(plot_loss_curve(scene, 10)) if FLOOR_NOTE in t]
+    names = [t.name for t in plot_loss_curve(scene, 10).data]
+    assert "optimum loss" in names and not [n for n in names if FLOOR_NOTE in n]
 
 
 def test_the_fit_header_names_its_units_only_when_x_is_standardized() -> None:

@@ -59,6 +59,14 @@ def loss_so_far(
     return intra.t[until].tolist(), np.maximum(intra.loss[until], scene.loss_floor).tolist()
 
 
+def optimum_name(scene: Scene) -> str:
+    """The legend's name for the optimum's line; an optimum of 0 says where it is drawn, in the
+    legend's empty corner rather than over the curve."""
+    if scene.optimum.loss < scene.loss_floor:
+        return f"optimum loss {optimum_text(scene).replace(' (', ',<br>(')}"
+    return "optimum loss"
+
+
 def plot_loss_curve(
     scene: Scene,
     epoch: int,
@@ -97,31 +105,16 @@ def plot_loss_curve(
             hoverinfo="skip",
         )
     )
-    # The value is in the hover and the panel's header: a legend wider than a projector-sized
-    # plot makes plotly shrink the plot to fit it. A zero loss has no place on a log axis; the
-    # line then sits on the axis floor.
+    # The value is in the hover and the panel's header, not the legend, which must stay narrow
+    # on a projector. A zero loss has no place on a log axis: the line then sits on the axis
+    # floor, and its legend entry says so on two short lines.
     level = optimum_level(scene)
-    if scene.optimum.loss < scene.loss_floor:
-        # Bottom right, just over the dashed line: the panel says why it is not at 0.
-        fig.add_annotation(
-            text=f"optimum {optimum_text(scene)}",
-            xref="paper",
-            yref="paper",
-            x=0.99,
-            y=0.0,
-            xanchor="right",
-            yanchor="bottom",
-            yshift=4,
-            showarrow=False,
-            font={"size": max(theme.font_size - 1, 14), "color": theme.optimum},
-            bgcolor="rgba(255,255,255,0.75)",
-        )
     fig.add_trace(
         go.Scatter(
             x=[0, max(last, 1)],
             y=[level, level],
             mode="lines",
-            name="optimum loss",
+            name=optimum_name(scene),
             line={"color": theme.optimum, "width": theme.thin_width * 1.3, "dash": "dash"},
             hovertemplate=f"optimum loss {optimum_text(scene)}<extra></extra>",
         )

@@ -417,15 +417,16 @@ class Player {
       const title = el("span", { class: "lrviz-title" }, "");
       const sub = el("span", { class: "lrviz-sub" }, "");
       head.append(title, sub);
-      if (name === "contour") {
-        const tip = "Go back to the start before the last click on the contour (U)";
-        this.undoButton = el("button", { type: "button", class: "lrviz-undo", "data-act": "undo", title: tip, "aria-label": "Undo start", hidden: "" }, "↶ Undo start");
-        this.undoButton.addEventListener("click", () => this.undoStart());
-        head.append(this.undoButton);
-      }
       const wrap = el("div", { class: "lrviz-layers" });
       const plot = el("div", { class: "lrviz-plot", "data-plot": name });
       wrap.append(plot);
+      if (name === "contour") {
+        // On the chart, not in the header: a projector's one-line header has no room left.
+        const tip = "Go back to the start before the last click on the contour (U)";
+        this.undoButton = el("button", { type: "button", class: "lrviz-undo", "data-act": "undo", title: tip, "aria-label": "Undo start", hidden: "" }, "↶ Undo start");
+        this.undoButton.addEventListener("click", () => this.undoStart());
+        wrap.append(this.undoButton);
+      }
       const over = new Overlay(wrap);
       over.node.dataset.overlay = name;
       panel.append(head, wrap);
