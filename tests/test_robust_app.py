@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz.data import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, DataError
+from lrviz.player.payload import FIT_UNITS
 from lrviz.player.run import MAX_UPDATES, updates_per_epoch
 from lrviz.share.link_probe import PROBE_KEY, QUERY_MAX_FIELDS, dropped_notice
 from lrviz.share.url_state import from_params, to_params
@@ -372,9 +373,9 @@ def test_pins_that_cannot_be_drawn_leave_the_run_alone_with_a_reason(
 
 def test_standardized_x_names_the_units_of_the_status_line_and_the_fit_header() -> None:
     plain = player_data(open_link({"data": "preset", "preset": "Unscaled x"}))
-    assert "labels" not in plain and "fit_units" not in plain
+    assert "labels" not in plain and plain["fit_units"] == ""
     data = player_data(open_link({"data": "preset", "preset": "Unscaled x", "standardize": "1"}))
     assert data["labels"] == {"w": "w_z", "b": "b_z"}
-    assert data["fit_units"] == " (x units)"
+    assert data["fit_units"] == FIT_UNITS
     # The header's line is in x's units, the status line's numbers are for z.
     assert data["text"]["fit_w"][5] != data["text"]["w"][5]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 from lrviz.core import StepRecord
-from lrviz.explain.numbers import fmt, shown, tex, tex_list, tex_operand
+from lrviz.explain.numbers import LIST_BUDGET, SIG, fmt, shown, tex, tex_list, tex_operand
 from lrviz.explain.perpoint import PerPoint
+from lrviz.explain.recompute import Evaluate, Shown, fit, mean
 from lrviz.explain.symbols import (
     DL_DB,
     DL_DW,
@@ -29,17 +31,32 @@ SUM_BUDGET = 44
 
 def signed_sum(n: int, term: Callable[[int], str], width: Callable[[int], int]) -> str:
     """'a - b + c' from term k's LaTeX and plain width; see numbers.shown for when '⋯' cuts in."""
-    texts = [r"\cdots" if k is None else term(k) for k in shown(n, width, TERMS, SUM_BUDGET)]
+    texts = [r"\cdots" if k is None else term(k) for k in _kept(n, width)]
     out = texts[0]
     for text in texts[1:]:
         out += f" - {text[1:]}" if text.startswith("-") else f" + {text}"
     return out
 
 
-def _mean_of(values: Sequence[float]) -> str:
-    """'\\tfrac{1}{n}(a + b + …)' with the values' own signs."""
-    body = signed_sum(len(values), lambda k: tex(values[k]), lambda k: len(fmt(values[k])))
-    return rf"\tfrac{{1}}{{{len(values)}}}\left({body}\right)"
+def _kept(n: int, width: Callable[[int], int]) -> list[int | None]:
+    return shown(n, width, TERMS, SUM_BUDGET)
+
+
+def _sum_digits(
+    values: Sequence[float], evaluate: Evaluate, result: float, extra: int = 0
+) -> Shown:
+    """Digits for a sum written out in full (see recompute); SIG when '⋯' hides terms, since a
+    cut sum cannot be re-computed from the page."""
+    if None in _kept(len(values), lambda k: len(fmt(values[k])) + extra):
+        return Shown(SIG, result)
+    return fit(evaluate, [float(v) for v in values], result)
+
+
+def _mean_of(values: Sequence[float], result: float) -> tuple[str, str]:
+    """('\\tfrac{1}{n}(a + b + …)', result) with the values' own signs and enough digits."""
+    s = _sum_digits(values, mean, result)
+    body = signed_sum(len(values), lambda k: s.value(values[k]), lambda k: len(fmt(values[k])))
+    return rf"\tfrac{{1}}{{{len(values)}}}\left({body}\right)", s.answer
 
 
 def _then(values: Sequence[float]) -> str:
@@ -49,19 +66,34 @@ def _then(values: Sequence[float]) -> str:
 
 def forward_tex(rec: StepRecord, pts: PerPoint) -> list[str]:
     """Forward pass for every point: y_hat_i = w x_i + b."""
+    digits = _line_digits(rec, pts)
     return [
-        rf"{YHAT_I} &= w\,x_i + b = {tex(rec.w)}\,x_i + {tex_operand(rec.b)}",
+        rf"{YHAT_I} &= w\,x_i + b = {tex(rec.w, digits)}\,x_i + {tex_operand(rec.b, digits)}",
         _then(pts.y_hat),
     ]
+
+
+def _line_digits(rec: StepRecord, pts: PerPoint) -> int:
+    """Digits for w and b such that w x_i + b, with the data's own x_i, gives every listed ŷ_i
+    to its printed figures (see recompute)."""
+    y_hat = pts.y_hat
+    keep = shown(len(y_hat), lambda k: len(fmt(y_hat[k])), TERMS, LIST_BUDGET)
+    digits = SIG
+    for k in (k for k in keep if k is not None):
+        x = Decimal(float(pts.x[k]))  # the data, exactly: not a number the page computed
+        s = fit(lambda w, b, x=x: w * x + b, (rec.w, rec.b), float(y_hat[k]))
+        digits = max(digits, s.digits)
+    return digits
 
 
 def loss_tex(rec: StepRecord, pts: PerPoint) -> list[str]:
     """L = (1/n) sum (y_i - y_hat_i)^2 = … = loss."""
     r = pts.residual
-    body = signed_sum(pts.n, lambda k: tex_operand(r[k]) + "^{2}", lambda k: len(fmt(r[k])) + 3)
+    s = _sum_digits(r, lambda *t: mean(*(v * v for v in t)), rec.loss, extra=3)
+    body = signed_sum(pts.n, lambda k: s.operand(r[k]) + "^{2}", lambda k: len(fmt(r[k])) + 3)
     return [
         rf"L &= {MEAN}(y_i - {YHAT_I})^2",
-        rf"&= \tfrac{{1}}{{{pts.n}}}\left({body}\right) = {tex(rec.loss)}",
+        rf"&= \tfrac{{1}}{{{pts.n}}}\left({body}\right) = {s.answer}",
     ]
 
 
@@ -82,12 +114,14 @@ def chain_b_tex(pts: PerPoint) -> list[str]:
 
 def mean_w_tex(rec: StepRecord, pts: PerPoint) -> list[str]:
     """The batch mean dL/dw over all n points; the value is the record's."""
-    return [rf"{DL_DW} &= {MEAN}{DLI_DW}", rf"&= {_mean_of(pts.dL_dw_i)} = {tex(rec.dL_dw)}"]
+    terms, value = _mean_of(pts.dL_dw_i, rec.dL_dw)
+    return [rf"{DL_DW} &= {MEAN}{DLI_DW}", rf"&= {terms} = {value}"]
 
 
 def mean_b_tex(rec: StepRecord, pts: PerPoint) -> list[str]:
     """The batch mean dL/db over all n points; the value is the record's."""
-    return [rf"{DL_DB} &= {MEAN}{DLI_DB}", rf"&= {_mean_of(pts.dL_db_i)} = {tex(rec.dL_db)}"]
+    terms, value = _mean_of(pts.dL_db_i, rec.dL_db)
+    return [rf"{DL_DB} &= {MEAN}{DLI_DB}", rf"&= {terms} = {value}"]
 
 
 def batch_tex(rec: StepRecord, pts: PerPoint | None = None) -> str:

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrviz.core import Dataset, StepRecord
-from lrviz.explain.numbers import fmt, tex, tex_operand
+from lrviz.explain.numbers import fmt, tex
+from lrviz.explain.recompute import fit
 from lrviz.explain.symbols import DL_DB, DL_DW, aligned
 
 STEP = 1e-3
-"""Finite-difference step h, relative to max(1, |parameter|)."""
+"""Finite-difference step h for a parameter of size up to 1, a power of ten; see step_for."""
 
 _EPS = float(np.finfo(np.float64).eps)
 
@@ -65,10 +66,18 @@ class Check:
         return diff / scale if scale > 0 else (0.0 if diff == 0 else math.inf)
 
 
+def step_for(value: float) -> float:
+    """h = STEP times the power of ten at or above max(1, |value|): a round number, so the h
+    written beside the quotient is exactly the h it used."""
+    size = abs(value) if math.isfinite(value) else 1.0
+    power = max(0, math.ceil(math.log10(size))) if size > 1.0 else 0
+    return float(f"1e{round(math.log10(STEP)) + power}")
+
+
 def _check(
     name: str, value: float, backprop: float, loss_at: Callable[[float], float], scale: float
 ) -> Check:
-    h = STEP * max(1.0, abs(value))
+    h = step_for(value)
     with np.errstate(all="ignore"):
         plus, minus = float(loss_at(value + h)), float(loss_at(value - h))
         fd = (plus - minus) / (2.0 * h)
@@ -92,14 +101,18 @@ def gradient_check(data: Dataset, rec: StepRecord) -> tuple[Check, Check]:
 def check_tex(c: Check) -> str:
     """(L(p+h) - L(p-h)) / 2h = … beside the chain rule's value, as one aligned LaTeX block."""
     sym = DL_DW if c.name == "w" else DL_DB
+    # The two losses differ in their last digits, so they print with as many as the quotient needs.
+    s = fit(
+        lambda p, m, h: (p - m) / (2 * h), (c.loss_plus, c.loss_minus, c.h), c.finite_difference
+    )
     plus, minus = (
         (r"L(w + h,\ b)", r"L(w - h,\ b)") if c.name == "w" else (r"L(w,\ b + h)", r"L(w,\ b - h)")
     )
     return aligned(
         [
             rf"h &= {tex(c.h)}",
-            rf"\frac{{{plus} - {minus}}}{{2h}} &= \frac{{{tex(c.loss_plus)} - "
-            rf"{tex_operand(c.loss_minus)}}}{{2 \cdot {tex(c.h)}}} = {tex(c.finite_difference)}",
+            rf"\frac{{{plus} - {minus}}}{{2h}} &= \frac{{{s.value(c.loss_plus)} - "
+            rf"{s.operand(c.loss_minus)}}}{{2 \cdot {s.value(c.h)}}} = {s.answer}",
             rf"\text{{backprop: }} {sym} &= {tex(c.backprop)}",
             rf"\text{{relative error}} &= {tex(c.relative_error, 2)}",
         ]

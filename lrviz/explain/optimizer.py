@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from lrviz.core import AdamState, MomentumState, StepRecord, TrainConfig, TrainState, UpdateRecord
 from lrviz.core.optimizers import OptState, adam_bias_corrected
-from lrviz.explain.numbers import fmt, tex, tex_operand
+from lrviz.explain.numbers import fmt
+from lrviz.explain.recompute import fit
 from lrviz.explain.symbols import ALPHA, DL_DB, DL_DW, DLB_DB, DLB_DW, aligned
 
 POINTS_SHOWN = 20
@@ -41,12 +42,14 @@ def _grad_symbols(u: UpdateRecord) -> tuple[str, str]:
 
 def _gd_rows(u: UpdateRecord, config: TrainConfig, after: tuple[float, float]) -> list[str]:
     rows = []
+    lr = config.lr
     for p, g_sym, value, g, new in zip(
         "wb", _grad_symbols(u), (u.w, u.b), (u.dL_dw, u.dL_db), after, strict=True
     ):
+        s = fit(lambda p, a, g: p - a * g, (value, lr, g), new)
         rows.append(
-            rf"{p} &:= {p} - {ALPHA}\,{g_sym} = {tex(value)} - {tex(config.lr)}"
-            rf" \cdot {tex_operand(g)} = {tex(new)}"
+            rf"{p} &:= {p} - {ALPHA}\,{g_sym} = {s.value(value)} - {s.value(lr)}"
+            rf" \cdot {s.operand(g)} = {s.answer}"
         )
     return rows
 
@@ -55,25 +58,28 @@ def _momentum_rows(
     u: UpdateRecord, config: TrainConfig, before: OptState, after: tuple[float, float]
 ) -> list[str]:
     assert isinstance(before, MomentumState) and isinstance(u.opt_state, MomentumState)
-    beta = tex(config.momentum)
+    beta, lr = config.momentum, config.lr
     rows = []
     for k, (p, g_sym) in enumerate(zip("wb", _grad_symbols(u), strict=True)):
         g, v_old, v = (u.dL_dw, u.dL_db)[k], before.velocity[k], u.opt_state.velocity[k]
         value, new = (u.w, u.b)[k], after[k]
+        s = fit(lambda b, v, g: b * v + g, (beta, v_old, g), v)
         rows.append(
-            rf"v_{p} &:= \beta\,v_{p} + {g_sym} = {beta} \cdot {tex_operand(v_old)}"
-            rf" + {tex_operand(g)} = {tex(v)}"
+            rf"v_{p} &:= \beta\,v_{p} + {g_sym} = {s.value(beta)} \cdot {s.operand(v_old)}"
+            rf" + {s.operand(g)} = {s.answer}"
         )
         if config.optimizer == "nesterov":
+            s = fit(lambda p, a, g, b, v: p - a * (g + b * v), (value, lr, g, beta, v), new)
             rows.append(
-                rf"{p} &:= {p} - {ALPHA}\left({g_sym} + \beta\,v_{p}\right) = {tex(value)}"
-                rf" - {tex(config.lr)} \cdot \left({tex(g)} + {beta} \cdot {tex_operand(v)}\right)"
-                rf" = {tex(new)}"
+                rf"{p} &:= {p} - {ALPHA}\left({g_sym} + \beta\,v_{p}\right) = {s.value(value)}"
+                rf" - {s.value(lr)} \cdot \left({s.value(g)} + {s.value(beta)} \cdot"
+                rf" {s.operand(v)}\right) = {s.answer}"
             )
         else:
+            s = fit(lambda p, a, v: p - a * v, (value, lr, v), new)
             rows.append(
-                rf"{p} &:= {p} - {ALPHA}\,v_{p} = {tex(value)} - {tex(config.lr)}"
-                rf" \cdot {tex_operand(v)} = {tex(new)}"
+                rf"{p} &:= {p} - {ALPHA}\,v_{p} = {s.value(value)} - {s.value(lr)}"
+                rf" \cdot {s.operand(v)} = {s.answer}"
             )
     return rows
 
@@ -82,26 +88,36 @@ def _adam_rows(
     u: UpdateRecord, config: TrainConfig, before: OptState, after: tuple[float, float]
 ) -> list[str]:
     assert isinstance(before, AdamState) and isinstance(u.opt_state, AdamState)
-    s = u.opt_state
-    m_hat, v_hat = adam_bias_corrected(s, config.beta1, config.beta2)
-    b1, b2, t = tex(config.beta1), tex(config.beta2), s.count
+    st = u.opt_state
+    m_hat, v_hat = adam_bias_corrected(st, config.beta1, config.beta2)
+    b1, b2, t, lr, eps = config.beta1, config.beta2, st.count, config.lr, config.eps
     rows = [rf"t &= {t}"]
     for k, (p, g_sym) in enumerate(zip("wb", _grad_symbols(u), strict=True)):
         g = (u.dL_dw, u.dL_db)[k]
         value, new = (u.w, u.b)[k], after[k]
+        sm = fit(lambda b, m, g: b * m + (1 - b) * g, (b1, before.mu[k], g), st.mu[k])
+        sv = fit(lambda b, v, g: b * v + (1 - b) * g * g, (b2, before.nu[k], g), st.nu[k])
+        hm = fit(lambda m, b: m / (1 - b**t), (st.mu[k], b1), m_hat[k])
+        hv = fit(lambda v, b: v / (1 - b**t), (st.nu[k], b2), v_hat[k])
+        su = fit(
+            lambda p, a, m, v, e: p - a * m / (v.sqrt() + e),
+            (value, lr, m_hat[k], v_hat[k], eps),
+            new,
+        )
         rows += [
-            rf"m_{p} &:= \beta_1 m_{p} + (1 - \beta_1)\,{g_sym} = {b1} \cdot"
-            rf" {tex_operand(before.mu[k])} + (1 - {b1}) \cdot {tex_operand(g)} = {tex(s.mu[k])}",
-            rf"v_{p} &:= \beta_2 v_{p} + (1 - \beta_2)\left({g_sym}\right)^2 = {b2} \cdot"
-            rf" {tex_operand(before.nu[k])} + (1 - {b2}) \cdot {tex_operand(g)}^2"
-            rf" = {tex(s.nu[k])}",
-            rf"\hat{{m}}_{p} &= \frac{{m_{p}}}{{1 - \beta_1^{{t}}}} = \frac{{{tex(s.mu[k])}}}"
-            rf"{{1 - {b1}^{{{t}}}}} = {tex(m_hat[k])}, \qquad "
-            rf"\hat{{v}}_{p} = \frac{{v_{p}}}{{1 - \beta_2^{{t}}}} = \frac{{{tex(s.nu[k])}}}"
-            rf"{{1 - {b2}^{{{t}}}}} = {tex(v_hat[k])}",
+            rf"m_{p} &:= \beta_1 m_{p} + (1 - \beta_1)\,{g_sym} = {sm.value(b1)} \cdot"
+            rf" {sm.operand(before.mu[k])} + (1 - {sm.value(b1)}) \cdot {sm.operand(g)}"
+            rf" = {sm.answer}",
+            rf"v_{p} &:= \beta_2 v_{p} + (1 - \beta_2)\left({g_sym}\right)^2 = {sv.value(b2)}"
+            rf" \cdot {sv.operand(before.nu[k])} + (1 - {sv.value(b2)}) \cdot {sv.operand(g)}^2"
+            rf" = {sv.answer}",
+            rf"\hat{{m}}_{p} &= \frac{{m_{p}}}{{1 - \beta_1^{{t}}}} = \frac{{{hm.value(st.mu[k])}}}"
+            rf"{{1 - {hm.value(b1)}^{{{t}}}}} = {hm.answer}, \qquad "
+            rf"\hat{{v}}_{p} = \frac{{v_{p}}}{{1 - \beta_2^{{t}}}} = \frac{{{hv.value(st.nu[k])}}}"
+            rf"{{1 - {hv.value(b2)}^{{{t}}}}} = {hv.answer}",
             rf"{p} &:= {p} - {ALPHA}\,\frac{{\hat{{m}}_{p}}}{{\sqrt{{\hat{{v}}_{p}}} + \epsilon}}"
-            rf" = {tex(value)} - {tex(config.lr)} \cdot \frac{{{tex(m_hat[k])}}}"
-            rf"{{\sqrt{{{tex(v_hat[k])}}} + {tex(config.eps)}}} = {tex(new)}",
+            rf" = {su.value(value)} - {su.value(lr)} \cdot \frac{{{su.value(m_hat[k])}}}"
+            rf"{{\sqrt{{{su.value(v_hat[k])}}} + {su.value(eps)}}} = {su.answer}",
         ]
     return rows
 
@@ -181,8 +197,11 @@ def epoch_summary(rec: StepRecord, config: TrainConfig) -> str:
     else:
         size = config.batch_size
         how = f"{k} updates, one per shuffled batch of {size} points (the last may have fewer)"
+    # "from a to c (Δ = d)" is arithmetic too: a and c get the digits that make c - a give d.
+    sw = fit(lambda a, c: c - a, (rec.w, rec.w_new), rec.delta_w)
+    sb = fit(lambda a, c: c - a, (rec.b, rec.b_new), rec.delta_b)
     return (
-        f"Epoch {rec.epoch} made {how}: w went from {fmt(rec.w)} to {fmt(rec.w_new)} "
-        f"(Δw = {fmt(rec.delta_w)}) and b from {fmt(rec.b)} to {fmt(rec.b_new)} "
-        f"(Δb = {fmt(rec.delta_b)})."
+        f"Epoch {rec.epoch} made {how}: w went from {fmt(rec.w, sw.digits)} to "
+        f"{fmt(rec.w_new, sw.digits)} (Δw = {fmt(sw.result)}) and b from {fmt(rec.b, sb.digits)} "
+        f"to {fmt(rec.b_new, sb.digits)} (Δb = {fmt(sb.result)})."
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from lrviz.core import StepRecord
-from lrviz.explain.numbers import fmt, tex, tex_operand
+from lrviz.explain.numbers import fmt, tex
 from lrviz.explain.perpoint import PerPoint
+from lrviz.explain.recompute import fit
 from lrviz.explain.symbols import DLI_DB, DLI_DW, DLI_DYHAT, DYHAT_DB, DYHAT_DW, YHAT_I, aligned
 
 
@@ -19,17 +20,22 @@ def single_point_rows(rec: StepRecord, i: int, pts: PerPoint | None = None) -> l
     """One LaTeX row per step for point i: forward, loss, local derivative, chain rule for w, b."""
     pts = PerPoint.of(rec) if pts is None else pts
     i = check_point(i, pts.n)
-    x, y_hat = tex_operand(pts.x[i]), tex_operand(pts.y_hat[i])
-    g = tex_operand(pts.dL_dyhat[i])
+    x, y, y_hat, g = pts.x[i], pts.y[i], pts.y_hat[i], pts.dL_dyhat[i]
+    fwd = fit(lambda w, x, b: w * x + b, (rec.w, x, rec.b), y_hat)
+    sq = fit(lambda y, yh: (y - yh) ** 2, (y, y_hat), pts.loss_i[i])
+    local = fit(lambda y, yh: -2 * (y - yh), (y, y_hat), g)
+    cw = fit(lambda g, x: g * x, (g, x), pts.dL_dw_i[i])
+    cb = fit(lambda g: g, (g,), pts.dL_db_i[i])
     return [
-        rf"{YHAT_I} &= w\,x_i + b = {tex_operand(rec.w)} \cdot {x} + {tex_operand(rec.b)}"
-        rf" = {tex(pts.y_hat[i])}",
-        rf"L_i &= (y_i - {YHAT_I})^2 = ({tex(pts.y[i])} - {y_hat})^2 = {tex(pts.loss_i[i])}",
-        rf"{DLI_DYHAT} &= -2\,(y_i - {YHAT_I}) = -2 \cdot ({tex(pts.y[i])} - {y_hat})"
-        rf" = {tex(pts.dL_dyhat[i])}",
-        rf"{DYHAT_DW} &= x_i = {tex(pts.x[i])}, \qquad {DYHAT_DB} = 1",
-        rf"{DLI_DW} &= {DLI_DYHAT}\cdot{DYHAT_DW} = {g} \cdot {x} = {tex(pts.dL_dw_i[i])}",
-        rf"{DLI_DB} &= {DLI_DYHAT}\cdot{DYHAT_DB} = {g} \cdot 1 = {tex(pts.dL_db_i[i])}",
+        rf"{YHAT_I} &= w\,x_i + b = {fwd.operand(rec.w)} \cdot {fwd.operand(x)}"
+        rf" + {fwd.operand(rec.b)} = {fwd.answer}",
+        rf"L_i &= (y_i - {YHAT_I})^2 = ({sq.value(y)} - {sq.operand(y_hat)})^2 = {sq.answer}",
+        rf"{DLI_DYHAT} &= -2\,(y_i - {YHAT_I}) = -2 \cdot ({local.value(y)}"
+        rf" - {local.operand(y_hat)}) = {local.answer}",
+        rf"{DYHAT_DW} &= x_i = {tex(x)}, \qquad {DYHAT_DB} = 1",
+        rf"{DLI_DW} &= {DLI_DYHAT}\cdot{DYHAT_DW} = {cw.operand(g)} \cdot {cw.operand(x)}"
+        rf" = {cw.answer}",
+        rf"{DLI_DB} &= {DLI_DYHAT}\cdot{DYHAT_DB} = {cb.operand(g)} \cdot 1 = {cb.answer}",
     ]
 
 

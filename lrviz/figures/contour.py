@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from lrviz.explain.numbers import fmt
+from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
 from lrviz.figures.scene import Scene, rounded, surface_grid
 from lrviz.figures.theme import DEFAULT_THEME, Theme
@@ -36,9 +37,15 @@ def arrow_text(scene: Scene) -> str:
     return f"arrow = −∇L × {fmt(scene.arrow_scale)}"
 
 
-def path_points(scene: Scene, epoch: int) -> tuple[list[float], list[float]]:
-    """(w_0..w_k, b_0..b_k): the parameters after each epoch up to k."""
+def path_points(
+    scene: Scene, epoch: int, intra: IntraPath | None = None
+) -> tuple[list[float], list[float]]:
+    """(w_0..w_k, b_0..b_k): the parameters after each epoch up to k; with intra, also the
+    parameters between the updates inside those epochs."""
     k = scene.clamp(epoch)
+    if intra is not None:
+        until = intra.until(k)
+        return intra.w[until].tolist(), intra.b[until].tolist()
     return scene.history.w[: k + 1].tolist(), scene.history.b[: k + 1].tolist()
 
 
@@ -171,15 +178,20 @@ def _notes(scene: Scene, theme: Theme) -> list[dict[str, object]]:
     ]
 
 
-def plot_contour(scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME) -> go.Figure:
-    """The contour panel at epoch (clamped). Dynamic traces: path, legs, arrow, current point."""
+def plot_contour(
+    scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME, intra: IntraPath | None = None
+) -> go.Figure:
+    """The contour panel at epoch (clamped). Dynamic traces: path, legs, arrow, current point.
+
+    intra: the updates inside each epoch (mini-batch and SGD), drawn as the path when given.
+    """
     layout = base_layout(theme, TITLE, "w", "b", scene.w_range, scene.b_range)
     layout["annotations"] = _notes(scene, theme)
     fig = go.Figure(layout=layout)
     fig.add_traces(_ring_traces(scene, theme))
     fig.add_trace(_click_grid(scene))
     fig.add_trace(_optimum_trace(scene, theme))
-    px, py = path_points(scene, epoch)
+    px, py = path_points(scene, epoch, intra)
     fig.add_trace(
         go.Scatter(
             x=px,

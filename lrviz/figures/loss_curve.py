@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.explain.numbers import fmt
+from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
 from lrviz.figures.scene import Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
@@ -36,10 +37,47 @@ def optimum_level(scene: Scene) -> float:
     return max(scene.optimum.loss, scene.loss_floor)
 
 
+FLOOR_NOTE = "drawn at the axis floor"
+"""Said of an optimum loss of 0, which a log axis cannot show."""
+
+
+def optimum_text(scene: Scene) -> str:
+    """The optimum's loss as the panel labels it: '0.4', or '0 (drawn at the axis floor)'."""
+    text = fmt(scene.optimum.loss)
+    return f"{text} ({FLOOR_NOTE})" if scene.optimum.loss < scene.loss_floor else text
+
+
+def loss_so_far(
+    scene: Scene, epoch: int, intra: IntraPath | None = None
+) -> tuple[list[float], list[float]]:
+    """(epochs, losses as drawn) up to epoch k; with intra, also after each update inside the
+    epochs, at fractional epochs k + j/m."""
+    k = scene.clamp(epoch)
+    if intra is None:
+        return list(range(k + 1)), drawn_loss(scene, k)
+    until = intra.until(k)
+    return intra.t[until].tolist(), np.maximum(intra.loss[until], scene.loss_floor).tolist()
+
+
+def optimum_name(scene: Scene) -> str:
+    """The legend's name for the optimum's line; an optimum of 0 says where it is drawn, in the
+    legend's empty corner rather than over the curve."""
+    if scene.optimum.loss < scene.loss_floor:
+        return f"optimum loss {optimum_text(scene).replace(' (', ',<br>(')}"
+    return "optimum loss"
+
+
 def plot_loss_curve(
-    scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME, log_y: bool = True
+    scene: Scene,
+    epoch: int,
+    theme: Theme = DEFAULT_THEME,
+    log_y: bool = True,
+    intra: IntraPath | None = None,
 ) -> go.Figure:
-    """The loss panel at epoch (clamped). Dynamic traces: LOSS_SO_FAR, LOSS_CURRENT."""
+    """The loss panel at epoch (clamped). Dynamic traces: LOSS_SO_FAR, LOSS_CURRENT.
+
+    intra: the updates inside each epoch (mini-batch and SGD), drawn in the curve when given.
+    """
     last = scene.last_epoch
     log_range, lin_range = loss_ranges(scene)
     x_range = (-0.02 * max(last, 1), 1.02 * max(last, 1))
@@ -67,25 +105,26 @@ def plot_loss_curve(
             hoverinfo="skip",
         )
     )
-    # The value is in the hover and the panel's header: a legend wider than a projector-sized
-    # plot makes plotly shrink the plot to fit it. A zero loss has no place on a log axis; the
-    # line then sits on the axis floor.
+    # The value is in the hover and the panel's header, not the legend, which must stay narrow
+    # on a projector. A zero loss has no place on a log axis: the line then sits on the axis
+    # floor, and its legend entry says so on two short lines.
     level = optimum_level(scene)
     fig.add_trace(
         go.Scatter(
             x=[0, max(last, 1)],
             y=[level, level],
             mode="lines",
-            name="optimum loss",
+            name=optimum_name(scene),
             line={"color": theme.optimum, "width": theme.thin_width * 1.3, "dash": "dash"},
-            hovertemplate=f"optimum loss {fmt(scene.optimum.loss)}<extra></extra>",
+            hovertemplate=f"optimum loss {optimum_text(scene)}<extra></extra>",
         )
     )
     k = scene.clamp(epoch)
+    sx, sy = loss_so_far(scene, k, intra)
     fig.add_trace(
         go.Scatter(
-            x=epochs[: k + 1].tolist(),
-            y=drawn_loss(scene, k),
+            x=sx,
+            y=sy,
             mode="lines",
             name="so far",
             uid=LOSS_SO_FAR,

@@ -1,6 +1,7 @@
-"""Pinned runs drawn beside the run on screen: static paths on the contour and loss curves.
+"""Pinned runs drawn beside the run on screen: paths on the contour and loss curves.
 
-They are drawn once with the figure (never per frame), so comparing runs costs Play nothing.
+They are sent once with the figure; the player draws each up to the epoch on screen (their uids
+start with uids.PINNED), so the runs move side by side.
 Each pinned run gets its own colour, dash and marker shape, so the runs stay apart in grey
 print and for every colour-vision type.
 """
@@ -16,6 +17,7 @@ from numpy.typing import NDArray
 
 from lrviz.data.escape import escape_html
 from lrviz.figures.theme import GREEN, ORANGE, SKY, Theme
+from lrviz.figures.uids import pinned_uid
 
 # (colour, dash, marker symbol) per pinned run, in pinning order (Okabe-Ito colours).
 PIN_STYLES: tuple[tuple[str, str, str], ...] = (
@@ -67,6 +69,7 @@ def pinned_contour_traces(pins: Sequence[PinnedPath], theme: Theme) -> list[go.S
                 y=pin.b.tolist(),
                 mode="lines+markers",
                 name=label,
+                uid=pinned_uid("contour", i),
                 line={"color": colour, "width": theme.thin_width * 1.3, "dash": dash},
                 marker={"color": colour, "size": theme.marker_size * 0.5, "symbol": symbol},
                 hovertemplate=f"{hover}<br>epoch %{{pointNumber}}<br>"
@@ -88,6 +91,7 @@ def pinned_loss_traces(pins: Sequence[PinnedPath], theme: Theme, floor: float) -
                 y=np.maximum(pin.loss, floor).tolist(),
                 mode="lines",
                 name=label,
+                uid=pinned_uid("loss", i),
                 line={"color": colour, "width": theme.line_width, "dash": dash},
                 hovertemplate=f"{hover}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
             )

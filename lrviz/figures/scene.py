@@ -20,6 +20,8 @@ Range = tuple[float, float]
 # Path points farther from the optimum than this many times the start's distance are left out of
 # the framing: only a diverging run goes there, and framing it would shrink the bowl to a dot.
 VIEW_RADIUS = 4.0
+# The view reaches past the optimum by this fraction of the start's offset from it.
+BEYOND = 0.35
 # Margin around the framed points, as a fraction of the span on each side.
 PAD = 0.12
 # Neither axis of the contour is let shrink below this fraction of the other, measured in units
@@ -194,8 +196,10 @@ def _contour_view(history: History, opt: Optimum, curv: Curvature) -> tuple[Rang
     radius = VIEW_RADIUS * float(dist[0])
     keep = dist <= radius if radius > 0 else np.ones(dist.shape, dtype=bool)
     keep[0] = True
-    ws = np.append(history.w[keep], opt.w)
-    bs = np.append(history.b[keep], opt.b)
+    # Past the optimum, away from the start, by BEYOND of the way: the optimum then sits inside
+    # the view with whole rings round it, not in the corner the path ends in.
+    ws = np.append(history.w[keep], [opt.w, opt.w + BEYOND * (opt.w - float(history.w[0]))])
+    bs = np.append(history.b[keep], [opt.b, opt.b + BEYOND * (opt.b - float(history.b[0]))])
     w_lo, w_hi = float(ws.min()), float(ws.max())
     b_lo, b_hi = float(bs.min()), float(bs.max())
     nw, nb = (w_hi - w_lo) * sw, (b_hi - b_lo) * sb

@@ -31,3 +31,12 @@ DYNAMIC: Mapping[str, tuple[str, ...]] = MappingProxyType(
 FIT_CHOSEN_RESIDUAL and FIT_CHOSEN ring the point the chain-rule panel follows; the player
 places them from a few bytes sent apart from the run, so choosing a point resends no figure.
 """
+
+PINNED = "pinned."
+"""Prefix of a pinned run's traces (pinned.contour.i, pinned.loss.i). The player draws them up
+to the epoch on screen, so a pinned run moves alongside the run it is compared with."""
+
+
+def pinned_uid(panel: str, i: int) -> str:
+    """The uid of pinned run i's trace in a panel ('contour' or 'loss')."""
+    return f"{PINNED}{panel}.{i}"

@@ -186,7 +186,9 @@ def compare_key(key: str, pins: Sequence[Pin]) -> str:
 
 
 def _traces_json(traces: Sequence[Any]) -> list[dict[str, Any]]:
-    return json.loads(pio.to_json({"data": list(traces), "layout": {}}, validate=False))["data"]
+    # remove_uids=False: the player finds pinned runs' traces by uid, to draw them epoch by epoch.
+    figure = {"data": list(traces), "layout": {}}
+    return json.loads(pio.to_json(figure, validate=False, remove_uids=False))["data"]
 
 
 def _splice(figure: dict[str, Any], traces: list[dict[str, Any]], panel: str) -> None:

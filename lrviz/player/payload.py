@@ -19,10 +19,15 @@ from lrviz.data.standardize import Scaling, to_original
 from lrviz.explain.numbers import fmt
 from lrviz.figures import plot_bowl, plot_contour, plot_fit, plot_loss_curve
 from lrviz.figures.bowl import bowl_top
-from lrviz.figures.loss_curve import loss_ranges
+from lrviz.figures.intra import intra_path
+from lrviz.figures.loss_curve import loss_ranges, optimum_text
+from lrviz.figures.scene import rounded
 from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC, FIT_DATA
 from lrviz.player.run import Run
+
+FIT_UNITS = "original x units"
+"""Said beside the fit's equation when x is standardized: its w and b are not the trained ones."""
 
 
 def _figure(fig: go.Figure) -> Any:
@@ -46,13 +51,28 @@ def _original_line_text(run: Run) -> dict[str, list[str]]:
 def _unit_labels(run: Run) -> dict[str, Any]:
     """With x standardized, names for the units of each number: the status line's w_z and b_z
     are the line's coefficients on z = (x - mean)/std (as on the contour panel), the fit panel's
-    line is in x's own units. {} otherwise."""
+    line is in x's own units (FIT_UNITS). {} otherwise."""
     if run.scene.x_scaling is None:
         return {}
+    # Short, so the status line still fits one line on a 1280 px projector.
+    return {"labels": {"w": "w_z", "b": "b_z"}}
+
+
+def _intra(run: Run) -> dict[str, list[float] | list[int]] | None:
+    """The path through every update inside the epochs (mini-batch, SGD), or None: see
+    lrviz.figures.intra. at[k] indexes epoch k's own point in the arrays."""
+    s = run.settings
+    path = intra_path(run.scene.data, s.config, run.scene.history, s.w0, s.b0)
+    if path is None:
+        return None
+    # Drawn, not read: rounding to 1e-5 of the view (5 figures of the loss) halves the bytes.
+    scene = run.scene
     return {
-        # Short, so the status line still fits one line on a 1280 px projector.
-        "labels": {"w": "w_z", "b": "b_z"},
-        "fit_units": " (x units)",
+        "t": np.round(path.t, 5).tolist(),
+        "w": rounded(path.w, scene.w_range[1] - scene.w_range[0]),
+        "b": rounded(path.b, scene.b_range[1] - scene.b_range[0]),
+        "loss": [float(f"{v:.5g}") for v in path.loss],
+        "at": path.at.tolist(),
     }
 
 
@@ -106,7 +126,9 @@ def payload(
             "db": [fmt(v) for v in h.db],
             **_original_line_text(run),
         },
-        "optimum_loss_text": fmt(scene.optimum.loss),
+        "intra": _intra(run),
+        "optimum_loss_text": optimum_text(scene),
+        "fit_units": FIT_UNITS if scene.x_scaling is not None else "",
         **_unit_labels(run),
         "geom": {
             "fit_x": list(scene.fit_x),

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from lrviz.core import Dataset, TrainConfig, curvature, make_dataset
 from lrviz.data import fit_scaling, standardize
 from lrviz.explain.numbers import fmt
-from lrviz.player.compare import Pin
+from lrviz.player.compare import Pin, data_id
 from lrviz.player.run import RunSettings, make_run
 from lrviz.ui.data_source import DataSource, preset_source, resolve
 from lrviz.ui.settings import LR_CHOICES
@@ -22,12 +25,36 @@ from lrviz.ui.settings import LR_CHOICES
 ARTICLE = "Article example"
 UNSCALED = "Unscaled x"
 OUTLIERS = "Outliers"
+NOISY = "Noisy line"
+
+
+# What a lesson's screen must make visible at its end. tests/test_lesson_shows.py checks each
+# from the figures and the run the player is sent, so a lesson cannot quietly stop showing it.
+SHORT_OF_FIT = "the line ends visibly short of the least-squares line"
+ON_THE_FIT = "the line ends on the least-squares line"
+ZIGZAG = "the path zig-zags across the valley"
+DIVERGES = "the loss blows up and the run stops early"
+PINNED_MOVES = "each pinned run moves with the epoch, beside the run on screen"
+RAW_PATH = "the raw-x run's path is drawn on the contour beside the standardized one"
+RINGS_WHOLE = "the optimum sits inside the view with whole rings round it, not in a corner"
+NOISY_PATH = "the updates inside each epoch are drawn, so the batches' noise shows"
+SHOWS = (
+    SHORT_OF_FIT,
+    ON_THE_FIT,
+    ZIGZAG,
+    DIVERGES,
+    PINNED_MOVES,
+    RAW_PATH,
+    RINGS_WHOLE,
+    NOISY_PATH,
+)
 
 
 @dataclass(frozen=True)
 class Lesson:
     """One prepared lesson: a title, its one-line caption (plain text), the data (source), the
-    run's settings, and runs to pin beside it (each with its own data)."""
+    run's settings, runs to pin beside it (each with its own data), and what its screen shows
+    (a tuple of the SHOWS sentences)."""
 
     key: str
     title: str
@@ -35,6 +62,7 @@ class Lesson:
     source: DataSource
     settings: RunSettings
     pinned: tuple[tuple[DataSource, RunSettings], ...] = ()
+    shows: tuple[str, ...] = ()
 
 
 def data_label(src: DataSource) -> str:
@@ -81,7 +109,7 @@ def lessons() -> tuple[Lesson, ...]:
     """Every lesson, in teaching order."""
     article = preset_source(ARTICLE)
     limit = curvature(dataset_of(article)).max_stable_lr
-    small, right = below(limit / 40), below(1 / curvature(dataset_of(article)).eigenvalues[1])
+    small, right = below(limit / 400), below(1 / curvature(dataset_of(article)).eigenvalues[1])
     near, large = below(0.96 * limit), above(1.1 * limit)
     base = below(limit / 8)
     unscaled = preset_source(UNSCALED)
@@ -91,6 +119,8 @@ def lessons() -> tuple[Lesson, ...]:
     outliers = preset_source(OUTLIERS)
     out_lr = below(0.5 * curvature(dataset_of(outliers)).max_stable_lr)
     gd = _gd(base, 300)
+    noisy = preset_source(NOISY)
+    sgd_lr = below(0.3 * curvature(dataset_of(noisy)).max_stable_lr)
     adam = below(10 * base)
     return (
         Lesson(
@@ -99,7 +129,8 @@ def lessons() -> tuple[Lesson, ...]:
             f"{_ratio(small, limit)}: every step is safe but tiny, so the path crawls and the "
             "budget runs out far from the minimum.",
             article,
-            _gd(small, 1000),
+            _gd(small, 300),
+            shows=(SHORT_OF_FIT,),
         ),
         Lesson(
             "right",
@@ -108,6 +139,7 @@ def lessons() -> tuple[Lesson, ...]:
             "path runs straight down the valley.",
             article,
             _gd(right, 1000),
+            shows=(ON_THE_FIT,),
         ),
         Lesson(
             "near",
@@ -116,6 +148,7 @@ def lessons() -> tuple[Lesson, ...]:
             "zig-zags across it while it creeps down.",
             article,
             _gd(near, 200),
+            shows=(ZIGZAG,),
         ),
         Lesson(
             "large",
@@ -124,6 +157,7 @@ def lessons() -> tuple[Lesson, ...]:
             "loss blows up.",
             article,
             _gd(large, 100),
+            shows=(DIVERGES,),
         ),
         Lesson(
             "momentum",
@@ -133,6 +167,7 @@ def lessons() -> tuple[Lesson, ...]:
             article,
             _gd(base, 300, optimizer="momentum", momentum=0.9),
             ((article, gd),),
+            shows=(PINNED_MOVES,),
         ),
         Lesson(
             "adam",
@@ -142,6 +177,7 @@ def lessons() -> tuple[Lesson, ...]:
             article,
             _gd(adam, 300, optimizer="adam"),
             ((article, gd),),
+            shows=(PINNED_MOVES,),
         ),
         Lesson(
             "scaling",
@@ -152,6 +188,7 @@ def lessons() -> tuple[Lesson, ...]:
             scaled,
             _gd(scaled_lr, 300),
             ((unscaled, _gd(below(0.5 * raw_limit), 300)),),
+            shows=(RAW_PATH, RINGS_WHOLE, PINNED_MOVES),
         ),
         Lesson(
             "outlier",
@@ -160,12 +197,48 @@ def lessons() -> tuple[Lesson, ...]:
             "residual outweighs the other nine points' pull.",
             outliers,
             _gd(out_lr, 1000),
+            shows=(ON_THE_FIT,),
+        ),
+        Lesson(
+            "sgd",
+            "SGD vs full batch",
+            f"SGD (batch size 1) updates once per point, in shuffled order, at α = {fmt(sgd_lr)}: "
+            "each point pulls its own way, so the path jitters round the minimum. Full batch "
+            "pinned.",
+            noisy,
+            RunSettings(epochs=100, config=TrainConfig(lr=sgd_lr, batch_size=1)),
+            ((noisy, _gd(sgd_lr, 100)),),
+            shows=(NOISY_PATH, PINNED_MOVES),
         ),
     )
 
 
 def lesson_pins(lesson: Lesson, name: Callable[[DataSource], str] = data_label) -> tuple[Pin, ...]:
-    """Train the lesson's runs to pin (ValueError / DataError if their data cannot be had)."""
-    return tuple(
-        Pin.of(make_run(dataset_of(src), settings), name(src)) for src, settings in lesson.pinned
-    )
+    """Train the lesson's runs to pin (ValueError / DataError if their data cannot be had).
+
+    A pinned run on the lesson's own points with raw x, beside a lesson on standardized x, is
+    drawn as the same lines in z units (see in_z_units), so its path shares the contour.
+    """
+    pins = []
+    for src, settings in lesson.pinned:
+        pin = Pin.of(make_run(dataset_of(src), settings), name(src))
+        if lesson.source.standardize and src == lesson.source.with_standardize(False):
+            pin = in_z_units(pin, resolve(src).x, dataset_of(lesson.source), name(src))
+        pins.append(pin)
+    return tuple(pins)
+
+
+RAW_IN_Z = "in z units"
+"""Legend name of a raw-x run drawn on a standardized contour."""
+
+
+def in_z_units(pin: Pin, raw_x: NDArray[np.float64], scaled: Dataset, name: str) -> Pin:
+    """A run trained on raw x drawn on the contour of standardized x.
+
+    The line y = w x + b is, with x = mean + std z, the line y = (w std) z + (b + w mean): the
+    same predictions, so the same loss at every epoch, at a point of the z plane.
+    """
+    scaling = fit_scaling(raw_x)
+    w = pin.w * scaling.std
+    b = pin.b + pin.w * scaling.mean
+    return Pin(pin.settings, data_id(scaled), f"{name.split(',')[0]} ({RAW_IN_Z})", w, b, pin.loss)

@@ -59,5 +59,5 @@ def test_standardized_units_are_named(goto_app: Callable[..., Page], shots_dir: 
     player = page.get_by_test_id("lrviz-player")
     # w_z and b_z: w and b with a subscript z, the units of the contour panel.
     expect(player.locator(".lrviz-label sub")).to_have_text(["z", "z"], timeout=WAIT_MS)
-    expect(player.get_by_text("(x units)", exact=False)).to_be_visible(timeout=WAIT_MS)
+    expect(player.get_by_text("(original x units)", exact=False)).to_be_visible(timeout=WAIT_MS)
     save_screenshot(page, shots_dir, "robust-standardized-units")

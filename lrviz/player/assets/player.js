@@ -422,6 +422,13 @@ class Player {
       const wrap = el("div", { class: "lrviz-layers" });
       const plot = el("div", { class: "lrviz-plot", "data-plot": name });
       wrap.append(plot);
+      if (name === "contour") {
+        // On the chart, not in the header: a projector's one-line header has no room left.
+        const tip = "Go back to the start before the last click on the contour (U)";
+        this.undoButton = el("button", { type: "button", class: "lrviz-undo", "data-act": "undo", title: tip, "aria-label": "Undo start", hidden: "" }, "↶ Undo start");
+        this.undoButton.addEventListener("click", () => this.undoStart());
+        wrap.append(this.undoButton);
+      }
       const over = new Overlay(wrap);
       over.node.dataset.overlay = name;
       panel.append(head, wrap);
@@ -522,7 +529,10 @@ class Player {
     const Plotly = window.Plotly;
     const fig = this.p.figures[name];
     const slot = this.plots[name];
-    const uids = name === "bowl" ? [] : this.p.uids[name];
+    // Pinned runs (uids "pinned.…") move too: each is drawn up to the epoch on screen.
+    const pinned = name === "bowl" ? [] : fig.data.filter((t) => String(t.uid || "").startsWith("pinned."));
+    slot.pinned = pinned.map((t) => ({ uid: t.uid, x: t.x, y: t.y }));
+    const uids = name === "bowl" ? [] : [...this.p.uids[name], ...pinned.map((t) => t.uid)];
     const layout = { ...fig.layout, uirevision: this.run, autosize: true };
     // The panel header shows the title, next to the numbers of the epoch on screen.
     slot.title.textContent = (layout.title && layout.title.text) || "";
@@ -549,7 +559,12 @@ class Player {
     }
     if (!slot.plot.__lrvizHooked) {
       slot.plot.__lrvizHooked = true;
-      if (name === "contour") slot.plot.on("plotly_click", (event) => this.pick(event));
+      if (name === "contour") {
+        slot.plot.on("plotly_click", (event) => this.pick(event));
+        // A double-click keeps plotly's meaning (zoom back out), so it must not also pick.
+        slot.plot.on("plotly_doubleclick", () => this.cancelPick(true));
+        slot.plot.addEventListener("dblclick", () => this.cancelPick(true), true);
+      }
       if (name === "fit") slot.plot.on("plotly_click", (event) => this.pickPoint(event));
       if (slot.over) {
         slot.plot.on("plotly_afterplot", () => this.align(name));
@@ -626,7 +641,8 @@ class Player {
     // With x standardized the line is trained in z; the subtitle speaks in x's own units.
     const fw = t.fit_w || t.w;
     const fb = t.fit_b || t.b;
-    this.subs.fit.textContent = `ŷ = ${fw[k]}·x ${signed(fb[k])}${p.fit_units || ""}`;
+    const units = p.fit_units ? ` (${p.fit_units})` : "";
+    this.subs.fit.textContent = `ŷ = ${fw[k]}·x ${signed(fb[k])}${units}`;
     this.subs.contour.textContent = `∂L/∂w = ${t.dw[k]}, ∂L/∂b = ${t.db[k]}`;
     this.subs.loss.textContent = `${t.loss[k]} (optimum ${p.optimum_loss_text})`;
     this.dom.dataset.epoch = String(k);
@@ -691,23 +707,34 @@ class Player {
     const p = this.p;
     const [w, b, w1, b1] = this.arrow(k);
     const [path, legs, arrow, current] = p.uids.contour;
+    // Mini-batch and SGD: the path goes through every update inside the epochs (payload.intra).
+    const it = p.intra;
+    const end = it ? it.at[k] + 1 : k + 1;
     this.restyle("contour", [
-      [path, p.traj.w.slice(0, k + 1), p.traj.b.slice(0, k + 1)],
+      [path, (it || p.traj).w.slice(0, end), (it || p.traj).b.slice(0, end)],
       [legs, [w, w1, w1], [b, b, b1]],
       [arrow, [w, w1], [b, b1]],
       [current, [w], [b]],
+      ...this.pinnedAt("contour", k),
     ]);
+  }
+
+  pinnedAt(name, k) {
+    // Pinned runs up to epoch k (a shorter run stays at its last epoch).
+    return (this.plots[name].pinned || []).map((t) => [t.uid, t.x.slice(0, k + 1), t.y.slice(0, k + 1)]);
   }
 
   drawLoss(k) {
     const p = this.p;
     const floor = p.geom.loss_floor;
-    const ys = p.traj.loss.slice(0, k + 1).map((v) => Math.max(v, floor));
-    const xs = ys.map((_, i) => i);
+    const it = p.intra;
+    const ys = (it || p.traj).loss.slice(0, it ? it.at[k] + 1 : k + 1).map((v) => Math.max(v, floor));
+    const xs = it ? it.t.slice(0, ys.length) : ys.map((_, i) => i);
     const [soFar, current] = p.uids.loss;
     this.restyle("loss", [
       [soFar, xs, ys],
-      [current, [k], [ys[k]]],
+      [current, [k], [ys[ys.length - 1]]],
+      ...this.pinnedAt("loss", k),
     ]);
   }
 
@@ -856,12 +883,49 @@ class Player {
     }
   }
 
+  // ---- the start, picked on the contour and undone --------------------------------------
+  // One click sets the start, once plotly's double-click window has passed without a second
+  // click: a double-click zooms back out and changes nothing. Each change keeps the start it
+  // replaced, so U or the Undo button goes back to it.
+
   pick(event) {
     const uid = this.p && this.p.grid_uid;
     const point = (event.points || []).find((pt) => pt.data && pt.data.uid === uid);
     if (!point) return;
+    const delay = (this.plots.contour.plot._context || {}).doubleClickDelay || 300;
+    // The second click of a double-click, or the click plotly reports after one: plotly zooms
+    // out, and no click of the pair picks.
+    const double = this.pickTimer || performance.now() - (this.zoomedOutAt || -Infinity) < delay;
+    this.cancelPick();
+    if (double) return;
+    this.pickTimer = setTimeout(() => {
+      this.pickTimer = 0;
+      this.setStart({ w: point.x, b: point.y }, false);
+    }, delay + 50);
+  }
+
+  cancelPick(zoomedOut = false) {
+    clearTimeout(this.pickTimer);
+    this.pickTimer = 0;
+    if (zoomedOut) this.zoomedOutAt = performance.now();
+  }
+
+  setStart(start, undo) {
+    const p = this.p;
+    if (!p) return;
     this.halt();
-    this.setTrigger("pick", { w: point.x, b: point.y });
+    this.undos = this.undos || [];
+    if (!undo) this.undos.push({ w: p.traj.w[0], b: p.traj.b[0] });
+    this.undoButton.hidden = !this.undos.length;
+    this.setTrigger("pick", { ...start, undo });
+    this.dom.dataset.undos = String(this.undos.length);
+  }
+
+  undoStart() {
+    const last = this.undos && this.undos.pop();
+    if (!last) return false;
+    this.setStart(last, true);
+    return true;
   }
 
   pickPoint(event) {
@@ -891,6 +955,7 @@ class Player {
     else if (event.key === " " || event.key === "Spacebar") this.act("play");
     else if (event.key === "Home") this.act("reset");
     else if (event.key === "End") this.act("end");
+    else if (event.key === "u" || event.key === "U") handled = this.undoStart();
     else if (event.key === "+" || event.key === "=") this.setRate(SPEEDS[Math.min(SPEEDS.indexOf(this.rate) + 1, SPEEDS.length - 1)]);
     else if (event.key === "-" || event.key === "_") this.setRate(SPEEDS[Math.max(SPEEDS.indexOf(this.rate) - 1, 0)]);
     else handled = false;

@@ -1,0 +1,99 @@
+"""The updates inside each epoch of a mini-batch or SGD run, so their noise can be drawn.
+
+A History keeps one point per epoch; with mini-batches an epoch makes several updates, each
+from a different batch, and the path zig-zags between those points. This replays the run with
+lrviz.core.step and keeps the parameters before every update, for as many epochs as a budget of
+updates allows (then one point per epoch, as before).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from lrviz.core import Dataset, History, TrainConfig, init_state, step
+
+MAX_UPDATES = 20_000
+"""Updates kept at most: 4 floats each in the payload (about 80 000 floats), and replaying them
+costs about as much as training that many updates once more."""
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class IntraPath:
+    """The path through every update. Arrays of one length (points), increasing in t.
+
+    t: where each point sits in epochs, k + j/m for update j of the m in epoch k. w, b: the
+    parameters there; loss: the MSE over all data there. at: shape (epochs run + 1,), the index
+    of epoch k's own point (t = k), so the path up to epoch k is [: at[k] + 1]. upto: epochs
+    whose updates are all kept; later epochs have one point each.
+    """
+
+    t: Array
+    w: Array
+    b: Array
+    loss: Array
+    at: NDArray[np.intp]
+    upto: int
+
+    def until(self, epoch: int) -> slice:
+        """The points from the start up to epoch k's own point."""
+        k = min(max(int(epoch), 0), len(self.at) - 1)
+        return slice(0, int(self.at[k]) + 1)
+
+
+def updates_per_epoch(n: int, config: TrainConfig) -> int:
+    """m: how many updates one epoch makes (1 on the full batch)."""
+    size = config.batch_size
+    return 1 if size is None or size >= n else math.ceil(n / size)
+
+
+def intra_path(
+    data: Dataset,
+    config: TrainConfig,
+    history: History,
+    w0: float = 0.0,
+    b0: float = 0.0,
+    budget: int = MAX_UPDATES,
+) -> IntraPath | None:
+    """The run of history (trained on data with config from (w0, b0)) through every update of
+    its first epochs; None on the full batch, where an epoch is one update."""
+    m = updates_per_epoch(data.n, config)
+    last = history.epochs_run
+    if m == 1 or last == 0:
+        return None
+    upto = min(last, max(1, budget // m))
+    t: list[float] = []
+    w: list[float] = []
+    b: list[float] = []
+    at = np.empty(last + 1, dtype=np.intp)
+    state = init_state(data, config, w0, b0)
+    for k in range(last + 1):
+        at[k] = len(t)
+        t.append(float(k))
+        w.append(float(history.w[k]))
+        b.append(float(history.b[k]))
+        if k >= upto:
+            continue
+        state, rec = step(state, data, config)
+        for j, u in enumerate(rec.updates[1:], start=1):
+            if math.isfinite(u.w) and math.isfinite(u.b):
+                t.append(k + j / m)
+                w.append(u.w)
+                b.append(u.b)
+    wa, ba = np.array(w), np.array(b)
+    with np.errstate(all="ignore"):
+        loss = np.asarray(data.moments.loss(wa, ba), dtype=np.float64)
+    loss[at] = history.loss  # the epochs' own losses, exactly as the History has them
+    keep = np.isfinite(loss)
+    if not keep.all():  # an update that overflowed mid-epoch is dropped, never sent as inf
+        index = np.cumsum(keep) - 1
+        at = index[at]
+        t_arr, wa, ba, loss = np.array(t)[keep], wa[keep], ba[keep], loss[keep]
+    else:
+        t_arr = np.array(t)
+    return IntraPath(t_arr, wa, ba, loss, at, upto)

@@ -1,0 +1,87 @@
+"""The contour's gestures: one click sets the start, a double-click only zooms out, U undoes."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_playground import (
+    PLAYER,
+    WAIT_MS,
+    grid_point_near,
+    player_data,
+    wait_ready,
+)
+
+
+def start_inputs(page: Page) -> tuple[float, float]:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    w0 = float(sidebar.get_by_role("spinbutton", name=re.compile(r"^Start w")).input_value())
+    b0 = float(sidebar.get_by_role("spinbutton", name=re.compile(r"^Start b")).input_value())
+    return w0, b0
+
+
+def same_settings(view: str | None, other: str | None) -> bool:
+    """The two views show the same run (a view is 'run id-counter')."""
+    return (view or "").split("-")[0] == (other or "").split("-")[0]
+
+
+def wait_new_run(page: Page, old: str | None) -> None:
+    page.wait_for_function(
+        """(old) => {
+          const root = document.querySelector('[data-testid="lrviz-player"]');
+          return root.dataset.run !== old && root.dataset.serverRun === root.dataset.run;
+        }""",
+        arg=old,
+        timeout=WAIT_MS,
+    )
+    wait_ready(page)
+
+
+def test_double_click_zooms_out_and_keeps_the_run_and_u_undoes_a_click(app_page: Page):
+    wait_ready(app_page)
+    run = player_data(app_page, "run")
+    assert start_inputs(app_page) == (0.0, 0.0)
+    target = grid_point_near(app_page, 0.6, 0.7)
+
+    # A double-click is plotly's "zoom back out": no new start, no new run.
+    app_page.mouse.dblclick(target["x"], target["y"])
+    app_page.wait_for_timeout(1500)
+    assert player_data(app_page, "run") == run
+    assert start_inputs(app_page) == (0.0, 0.0)
+    undo = app_page.locator(PLAYER).get_by_role("button", name="Undo start")
+    expect(undo).to_be_hidden()
+
+    # One click sets the start, and the previous start can be had back with one key.
+    app_page.mouse.click(target["x"], target["y"])
+    wait_new_run(app_page, run)
+    picked = start_inputs(app_page)
+    assert picked != (0.0, 0.0)
+    expect(undo).to_be_visible()
+
+    moved = player_data(app_page, "run")
+    app_page.locator(PLAYER).locator(".lrviz-status").click()
+    app_page.keyboard.press("u")
+    wait_new_run(app_page, moved)
+    assert start_inputs(app_page) == (0.0, 0.0)
+    assert same_settings(player_data(app_page, "run"), run)
+    expect(undo).to_be_hidden()
+
+
+def test_the_undo_button_goes_back_one_click_at_a_time(app_page: Page):
+    wait_ready(app_page)
+    runs = [player_data(app_page, "run")]
+    starts = [start_inputs(app_page)]
+    for fw, fb in ((0.6, 0.7), (0.3, 0.2)):
+        target = grid_point_near(app_page, fw, fb)
+        app_page.mouse.click(target["x"], target["y"])
+        wait_new_run(app_page, runs[-1])
+        runs.append(player_data(app_page, "run"))
+        starts.append(start_inputs(app_page))
+    undo = app_page.locator(PLAYER).get_by_role("button", name="Undo start")
+    for k in (1, 0):
+        view = player_data(app_page, "run")
+        undo.click()
+        wait_new_run(app_page, view)
+        assert start_inputs(app_page) == starts[k]
+        assert same_settings(player_data(app_page, "run"), runs[k])
+    expect(undo).to_be_hidden()
