@@ -81,14 +81,44 @@ class RobustFit(NamedTuple):
 
 
 def _weighted_median(values: Array, weights: Array) -> tuple[float, bool]:
-    """A minimizer of sum(weights * |values - m|), and whether it is the only one."""
-    order = np.argsort(values, kind="stable")
-    v, cw = values[order], np.cumsum(weights[order])
-    half = 0.5 * cw[-1]
+    """A minimizer of sum(weights * |values - m|) (weights > 0), and whether it is the only one.
+
+    The smallest value at which the cumulative weight, in sorted order, reaches half the total.
+    Found by selection (np.partition around the middle, keeping the side that holds it), O(n)
+    overall instead of a sort: the minimum of MAE calls this once per pivot on every point.
+    """
+    half = 0.5 * float(weights.sum())
+    below_total = 0.0  # weight of the values already known to lie below the remaining ones
+    above_min = math.inf  # smallest value already known to lie above them
+    v, wt = values, weights
+    while len(v) > 64:
+        mid = len(v) // 2
+        p = float(np.partition(v, mid)[mid])
+        lower = v < p
+        equal = v == p
+        w_lower = below_total + float(wt[lower].sum())
+        if w_lower >= half:
+            above_min = p
+            v, wt = v[lower], wt[lower]
+            continue
+        w_upto = w_lower + float(wt[equal].sum())
+        if w_upto >= half:
+            if w_upto == half:  # the weight is balanced between p and the next value up
+                upper = v[v > p]
+                nxt = min(above_min, float(upper.min()) if upper.size else math.inf)
+                return p, not math.isfinite(nxt)
+            return p, True
+        below_total = w_upto
+        upper = v > p
+        v, wt = v[upper], wt[upper]
+    order = np.argsort(v, kind="stable")
+    vs, cw = v[order], below_total + np.cumsum(wt[order])
     k = int(np.searchsorted(cw, half, side="left"))
-    # Cumulative weight exactly half at k: every m in [v[k], v[k+1]] is optimal.
-    tie = k + 1 < len(v) and cw[k] == half and v[k + 1] != v[k]
-    return float(v[k]), not tie
+    k = min(k, len(vs) - 1)
+    nxt = float(vs[k + 1]) if k + 1 < len(vs) else above_min
+    # Cumulative weight exactly half at k: every m between vs[k] and the next value is optimal.
+    tie = cw[k] == half and math.isfinite(nxt) and nxt != vs[k]
+    return float(vs[k]), not tie
 
 
 def _mae(c: Centred, w: float, t: float) -> float:
