@@ -116,11 +116,14 @@ def test_fast_path_agrees_with_reference_on_random_data(data, optimizer, batch_s
     assert np.abs(got - ref).max() <= 1e-12 * scale * 10  # ten updates' worth of ulps
 
 
+@pytest.mark.parametrize("loss", ["mse", "mae", "huber"])
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 @pytest.mark.parametrize("batch_size", [None, 1, 3])
-def test_record_at_with_history_equals_the_replay(optimizer, batch_size):
+def test_record_at_with_history_equals_the_replay(optimizer, batch_size, loss):
     data = make_dataset(X7, Y7)
-    config = TrainConfig(lr=0.005, optimizer=optimizer, batch_size=batch_size, seed=2)
+    config = TrainConfig(
+        lr=0.005, optimizer=optimizer, batch_size=batch_size, seed=2, loss=loss, huber_delta=0.3
+    )
     hist = run(data, config, init_state(data, config, 1.0, 0.5), 20)
     for k in (0, 1, 13, 20):
         state_a, rec_a = record_at(data, config, 1.0, 0.5, k, history=hist)

@@ -15,6 +15,7 @@ from lrviz.core import (
     loss_surface,
     make_dataset,
     optimum,
+    robust,
     stable_lr,
     step,
     train,
@@ -177,3 +178,20 @@ def test_record_names_the_loss_and_chains_its_derivative(loss):
     assert rec.dL_dw == pytest.approx(np.mean(expected * x), rel=1e-12)
     assert rec.dL_db == pytest.approx(np.mean(expected), rel=1e-12)
     assert rec.loss == pytest.approx(np.mean(rec.loss_i), rel=1e-12)
+
+
+def _sorted_weighted_median(values, weights):
+    order = np.argsort(values, kind="stable")
+    v, cw = values[order], np.cumsum(weights[order])
+    k = int(np.searchsorted(cw, 0.5 * cw[-1], side="left"))
+    tie = k + 1 < len(v) and cw[k] == 0.5 * cw[-1] and v[k + 1] != v[k]
+    return float(v[k]), not tie
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs=st.lists(st.tuples(st.integers(-20, 20), st.integers(1, 4)), min_size=1, max_size=300))
+def test_weighted_median_by_selection_equals_the_sorted_one(pairs):
+    # Integer values and weights: many ties and exactly balanced halves, all summed exactly.
+    values = np.array([float(p[0]) for p in pairs])
+    weights = np.array([float(p[1]) for p in pairs])
+    assert robust._weighted_median(values, weights) == _sorted_weighted_median(values, weights)

@@ -1,7 +1,8 @@
 """The model y_hat = w*x + b and the squared error, each with its own local derivative.
 
 These per-point functions are what the article writes down. Training uses the same algebra folded
-into moments (see dataset.Moments); tests check that the two agree.
+into moments (see dataset.Moments); tests check that the two agree. MAE and Huber, the other
+losses a run can use, and their derivatives are in ``losses``.
 """
 
 from __future__ import annotations

@@ -21,35 +21,53 @@ from lrviz.core.losses import mean_loss_and_grad
 Array = NDArray[np.float64]
 
 
+def _prefix_at(a: Array, ks: NDArray[np.intp]) -> Array:
+    """sum(a[:k]) for each k of the non-decreasing ks (0 <= k <= len(a)), in one O(n) pass.
+
+    Sums only the segments between consecutive ks (np.add.reduceat), rather than writing a
+    cumulative sum of all n values: on 100,000 points that is several times faster.
+    """
+    n = len(a)
+    bounds = np.concatenate(([0], ks))
+    seg = np.add.reduceat(np.append(a, 0.0), np.minimum(bounds, n))[:-1]
+    seg[bounds[1:] <= bounds[:-1]] = 0.0  # reduceat gives a[start], not 0, for an empty segment
+    return np.cumsum(seg)
+
+
 def surface(c: Centred, ws: Array, bs: Array, loss: str, delta: float) -> Array:
     """Z[j, i] = mean loss at (ws[i], bs[j]) for loss "mae" or "huber".
 
     O(len(ws) * n log n + grid size * log n): one sort per column, never the data against the
-    grid. Sums of (c - t)^2 inside Huber's band come from prefix sums, so they carry a rounding
-    error of order eps * (t^2 + c^2) per point: negligible beside the loss outside the band.
+    grid; sums of c and c^2 up to each threshold come from ``_prefix_at``. Sums of (c - t)^2
+    inside Huber's band are formed from those sums, so they carry a rounding error of order
+    eps * (t^2 + c^2) per point: negligible beside the loss outside the band.
     """
     n = len(c.u)
     z = np.empty((len(bs), len(ws)))
+    order = np.argsort(bs, kind="stable")
+    bs_sorted = bs[order]
     for i, w in enumerate(ws.tolist()):
         cs = np.sort(c.v - w * c.u)
-        p1 = np.concatenate(([0.0], np.cumsum(cs)))
-        t = bs - (c.my - w * c.mx)
+        total = float(cs.sum())
+        t = bs_sorted - (c.my - w * c.mx)  # increasing, like bs_sorted
         if loss == "mae":
             k = np.searchsorted(cs, t, side="right")  # points with c <= t
-            above = (p1[n] - p1[k]) - (n - k) * t
-            below = k * t - p1[k]
-            z[:, i] = (above + below) / n
+            p_k = _prefix_at(cs, k)
+            above = (total - p_k) - (n - k) * t
+            below = k * t - p_k
+            z[order, i] = (above + below) / n
             continue
-        p2 = np.concatenate(([0.0], np.cumsum(cs * cs)))
         lo = np.searchsorted(cs, t - delta, side="left")  # c < t - delta: residual below -delta
         hi = np.searchsorted(cs, t + delta, side="right")  # c > t + delta: above +delta
+        p_lo, p_hi = _prefix_at(cs, lo), _prefix_at(cs, hi)
+        sq = cs * cs
+        s2 = _prefix_at(sq, hi) - _prefix_at(sq, lo)
         m = hi - lo
-        s1 = p1[hi] - p1[lo]
-        s2 = p2[hi] - p2[lo]
+        s1 = p_hi - p_lo
         inside = 0.5 * np.maximum(s2 - 2.0 * t * s1 + m * t * t, 0.0)
-        below = delta * (lo * (t - 0.5 * delta) - p1[lo])
-        above = delta * ((p1[n] - p1[hi]) - (n - hi) * (t + 0.5 * delta))
-        z[:, i] = (inside + below + above) / n
+        below = delta * (lo * (t - 0.5 * delta) - p_lo)
+        above = delta * ((total - p_hi) - (n - hi) * (t + 0.5 * delta))
+        z[order, i] = (inside + below + above) / n
     return z
 
 
@@ -63,14 +81,44 @@ class RobustFit(NamedTuple):
 
 
 def _weighted_median(values: Array, weights: Array) -> tuple[float, bool]:
-    """A minimizer of sum(weights * |values - m|), and whether it is the only one."""
-    order = np.argsort(values, kind="stable")
-    v, cw = values[order], np.cumsum(weights[order])
-    half = 0.5 * cw[-1]
+    """A minimizer of sum(weights * |values - m|) (weights > 0), and whether it is the only one.
+
+    The smallest value at which the cumulative weight, in sorted order, reaches half the total.
+    Found by selection (np.partition around the middle, keeping the side that holds it), O(n)
+    overall instead of a sort: the minimum of MAE calls this once per pivot on every point.
+    """
+    half = 0.5 * float(weights.sum())
+    below_total = 0.0  # weight of the values already known to lie below the remaining ones
+    above_min = math.inf  # smallest value already known to lie above them
+    v, wt = values, weights
+    while len(v) > 64:
+        mid = len(v) // 2
+        p = float(np.partition(v, mid)[mid])
+        lower = v < p
+        equal = v == p
+        w_lower = below_total + float(wt[lower].sum())
+        if w_lower >= half:
+            above_min = p
+            v, wt = v[lower], wt[lower]
+            continue
+        w_upto = w_lower + float(wt[equal].sum())
+        if w_upto >= half:
+            if w_upto == half:  # the weight is balanced between p and the next value up
+                upper = v[v > p]
+                nxt = min(above_min, float(upper.min()) if upper.size else math.inf)
+                return p, not math.isfinite(nxt)
+            return p, True
+        below_total = w_upto
+        upper = v > p
+        v, wt = v[upper], wt[upper]
+    order = np.argsort(v, kind="stable")
+    vs, cw = v[order], below_total + np.cumsum(wt[order])
     k = int(np.searchsorted(cw, half, side="left"))
-    # Cumulative weight exactly half at k: every m in [v[k], v[k+1]] is optimal.
-    tie = k + 1 < len(v) and cw[k] == half and v[k + 1] != v[k]
-    return float(v[k]), not tie
+    k = min(k, len(vs) - 1)
+    nxt = float(vs[k + 1]) if k + 1 < len(vs) else above_min
+    # Cumulative weight exactly half at k: every m between vs[k] and the next value is optimal.
+    tie = cw[k] == half and math.isfinite(nxt) and nxt != vs[k]
+    return float(vs[k]), not tie
 
 
 def _mae(c: Centred, w: float, t: float) -> float:

@@ -399,9 +399,10 @@ class EpochTrace:
 class History:
     """A run, epoch by epoch. Read-only float64 arrays of length epochs_run + 1.
 
-    Index k means "after k epochs": loss[k] is the MSE over all data at (w[k], b[k]) and
-    (dw[k], db[k]) the full-data gradient there. diverged_at is the epoch whose values were no
-    longer finite (or had blown up past DIVERGENCE_FACTOR); the arrays stop just before it.
+    Index k means "after k epochs": loss[k] is the run's loss (MSE unless the config names
+    another) over all data at (w[k], b[k]) and (dw[k], db[k]) the full-data gradient there.
+    diverged_at is the epoch whose values were no longer finite (or had blown up past
+    DIVERGENCE_FACTOR); the arrays stop just before it.
     trace: the optimizer and shuffling state at each epoch when ``run`` made the History (None
     for a History built by hand); ``state_at`` and ``record_at(..., history=)`` use it.
     """
