@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import save_screenshot, streamlit_exceptions
+from tests.e2e.test_data_upload import active_line, open_tab, select_cell
 
 WAIT_MS = 120_000
 
@@ -61,3 +62,20 @@ def test_standardized_units_are_named(goto_app: Callable[..., Page], shots_dir: 
     expect(player.locator(".lrviz-label sub")).to_have_text(["z", "z"], timeout=WAIT_MS)
     expect(player.get_by_text("(original x units)", exact=False)).to_be_visible(timeout=WAIT_MS)
     save_screenshot(page, shots_dir, "robust-standardized-units")
+
+
+def test_edit_table_keeps_scientific_notation(app_page: Page) -> None:
+    page = app_page
+    open_tab(page, "Edit")
+    select_cell(page, 1, 0)
+    page.keyboard.press("Enter")  # open the cell's editor on its text, "1"
+    expect(page.locator(".gdg-input")).to_have_value("1")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2.5e3")
+    expect(page.locator(".gdg-input")).to_have_value("2.5e3")
+    page.keyboard.press("Enter")
+    expect(active_line(page)).to_have_text("Active: Edited table, 5 points", timeout=WAIT_MS)
+    # x = 2500, 2, 3, 4, 5 against y = 1 … 5 at w = b = 0: dL/dw = -2 mean(x y) = -1021.6,
+    # shown to 4 figures (a number column would have stored 2.53, giving -22.61).
+    status = page.get_by_test_id("lrviz-player").locator('[data-field="dw"]')
+    expect(status).to_have_text("−1022", timeout=WAIT_MS)
