@@ -195,9 +195,13 @@ class Tab:
             msg.ParseFromString(entry[0])
             msg.metadata.CopyFrom(metadata)
             kind = msg.WhichOneof("type") or ""
-        elif msg.metadata.cacheable and msg.hash and msg.hash not in self.cache:
-            fragment = msg.delta.fragment_id if kind == "delta" else ""
-            self.cache[msg.hash] = (raw, self.cache_runs, fragment)
+        elif msg.metadata.cacheable and msg.hash:
+            entry = self.cache.get(msg.hash)
+            if entry is None:
+                fragment = msg.delta.fragment_id if kind == "delta" else ""
+                self.cache[msg.hash] = (raw, self.cache_runs, fragment)
+            else:  # sent again in full: the frontend only refreshes the entry's age
+                self.cache[msg.hash] = (entry[0], self.cache_runs, entry[2])
         if kind == "new_session":
             # Deltas carry no run of their own: they belong to the run this message opened.
             self.run_id = msg.metadata.run.script_run_id
