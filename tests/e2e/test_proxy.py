@@ -87,6 +87,15 @@ class Proxy:
         """The app's URL through the proxy."""
         return f"http://127.0.0.1:{self.port}/{PREFIX}/"
 
+    def entries_after(self, before: int, count: int) -> list[tuple[str, str, int, str]]:
+        """The count entries logged after the first before ones (nginx writes a line just
+        after the response is sent, so wait for it, at most 10 s)."""
+        deadline = time.monotonic() + 10
+        while len(self.entries()) < before + count:
+            assert time.monotonic() < deadline, "nginx did not log the requests"
+            time.sleep(0.05)
+        return self.entries()[before : before + count]
+
     def entries(self) -> list[tuple[str, str, int, str]]:
         """(affinity key, replica, status, URI) of every request logged so far."""
         out = []
@@ -238,7 +247,7 @@ def test_each_browser_keeps_its_replica_and_browsers_spread_over_both(
         before = len(running.entries())
         status, cookie, body = get(health)
         assert (status, body) == (200, b"ok") and cookie.startswith(f"{COOKIE}=")
-        replica = running.entries()[before][1]
+        replica = running.entries_after(before, 1)[0][1]
         first.setdefault(replica, cookie)
         if len(first) == 2:
             break
@@ -248,7 +257,7 @@ def test_each_browser_keeps_its_replica_and_browsers_spread_over_both(
         for _ in range(5):
             status, again, _ = get(health, cookie)
             assert status == 200 and again == ""  # the proxy sets the cookie only once
-        assert {e[1] for e in running.entries()[before:]} == {replica}
+        assert {e[1] for e in running.entries_after(before, 5)} == {replica}
 
 
 def test_the_bare_prefix_redirects_and_the_health_check_answers_under_it(
