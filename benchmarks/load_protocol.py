@@ -708,6 +708,8 @@ def report(args: argparse.Namespace, out: dict[str, object]) -> None:
         if b["errors"]:
             print(f"  first burst error: {b['first_error']}")
     print(f"load average at the end: {Path('/proc/loadavg').read_text().split()[:3]}")
+    if UNKNOWN:
+        print(f"elements with an id and no derived state (see --compare): {sorted(UNKNOWN)}")
     p95 = pct(steps, 0.95)
     print()
     for name, ok, value in [
@@ -811,6 +813,12 @@ def compare(url: str, timeout: float) -> int:
         f" (JS chunks, fonts, plotly.js...), client {len(tab.requests)} (page, the files it "
         "names, health, host-config, plotly.js)"
     )
+    if tab.unknown_widgets:
+        print(
+            "elements with an id whose state the client does not derive (none is sent for "
+            f"them; the comparison below shows whether a tab sends one): "
+            f"{', '.join(sorted(tab.unknown_widgets))}"
+        )
     if problems:
         print("problems in the Chromium tab: " + "; ".join(problems))
     differ = 0
