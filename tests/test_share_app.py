@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from lrviz.core import make_dataset
 from lrviz.data import get_preset
-from lrviz.player.run import MAX_EPOCHS
+from lrviz.player.compare import Pin
+from lrviz.player.run import MAX_EPOCHS, RunSettings, make_run
 from lrviz.ui.compare_ui import PINS_KEY
 from lrviz.ui.data_ui import PRESET_KEY
 from lrviz.ui.lecture_ui import PRESENT_KEY
@@ -295,3 +296,15 @@ def test_tampered_lessons_and_pins_are_clamped_or_dropped_with_a_notice(
     assert len(at.session_state.get(PINS_KEY, ())) == count
     encoded = json.dumps(player_data(at))
     assert "NaN" not in encoded and "Infinity" not in encoded
+
+
+def test_a_pin_on_data_no_link_can_hold_is_left_out_and_the_link_says_so() -> None:
+    at = open_link({})
+    # A run pinned on an uploaded file of 60 points: a link holds at most 50.
+    x = [float(i) for i in range(60)]
+    uploaded = Pin.of(make_run(make_dataset(x, x), RunSettings(epochs=5)), "big.csv")
+    at.session_state[PINS_KEY] = (uploaded,)
+    at.run()
+    assert not at.exception
+    assert "pin1" not in url(at)
+    assert "1 pinned run is left out" in "\n".join(c.value for c in at.caption)
