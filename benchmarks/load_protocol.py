@@ -338,15 +338,20 @@ class Tab:
 
     # ----- what a user does
 
-    async def load(self, http: Http, assets: bool, timeout: float) -> float:
-        """Open the page like a tab with a cold cache; seconds until the first run finished."""
+    async def load(self, http: Http, assets: Sequence[str] | None, timeout: float) -> float:
+        """Open the page like a tab with a cold cache; seconds until the first run finished.
+
+        assets: the files to fetch besides the page, as paths under the base URL (a real tab's,
+        from record_assets), or None for the page, the files it names and plotly.js; an empty
+        list for none at all (a warm cache).
+        """
         start = time.monotonic()
-        if assets:
+        if assets is None or assets:
             url = self.base + (f"?{self.query}" if self.query else "")
             status, page = await self._fetch(http, url, timeout)
             if status != 200:
                 raise ProtocolError(f"page answered HTTP {status}")
-            names = dict.fromkeys(ASSET.findall(page.decode("utf-8", "replace")))
+            names = assets or list(dict.fromkeys(ASSET.findall(page.decode("utf-8", "replace"))))
             for name in names:
                 await self._fetch(http, urljoin(self.base, name), timeout)
         for route in ("_stcore/health", "_stcore/host-config"):
@@ -371,7 +376,7 @@ class Tab:
         await self.send(self.rerun(first=True))
         await self.wait(lambda: self.finished >= 1, timeout, "first script run")
         self._check()
-        if assets and self.plotly_url:
+        if (assets is None or assets) and self.plotly_url:
             where = f"{parts.scheme}://{parts.netloc}{self.plotly_url}"
             status, _ = await self._fetch(http, where, timeout)
             if status != 200:
@@ -543,7 +548,7 @@ async def run_session(
     tab = Tab(args.url)
     passed = 0
     try:
-        s.load_s = await tab.load(http, args.assets == "all", args.wait_seconds)
+        s.load_s = await tab.load(http, args.asset_list, args.wait_seconds)
         passed += 1
         await phases[0].wait(args.max_seconds)
         for _ in range(args.steps):
@@ -568,7 +573,7 @@ async def burst(args: argparse.Namespace, http: Http, pid: int) -> dict[str, flo
     tabs = [Tab(args.url) for _ in range(args.burst)]
     cpu0, wall0, own0 = cpu_seconds(pid), time.monotonic(), own_cpu()
     results = await asyncio.gather(
-        *(t.load(http, args.assets == "all", args.wait_seconds) for t in tabs),
+        *(t.load(http, args.asset_list, args.wait_seconds) for t in tabs),
         return_exceptions=True,
     )
     wall, cpu, own = time.monotonic() - wall0, cpu_seconds(pid) - cpu0, own_cpu() - own0
@@ -594,7 +599,7 @@ async def measure(args: argparse.Namespace, pid: int) -> dict[str, object]:
     out: dict[str, object] = {}
     try:
         warm = Tab(args.url)
-        await warm.load(http, args.assets == "all", args.wait_seconds)
+        await warm.load(http, args.asset_list, args.wait_seconds)
         await warm.step(args.wait_seconds)
         await warm.close()
         await asyncio.sleep(2)
@@ -742,10 +747,61 @@ def flatten(msg: BackMsg) -> dict[str, object]:
     return flat
 
 
-def compare(url: str, timeout: float) -> int:
-    """Load and Step once in headless Chromium and with the client; print both Step messages."""
+def record_assets(url: str, timeout: float) -> list[str]:
+    """The files a real headless Chromium tab fetches from the server while it opens the app
+    (Streamlit's JS chunks, CSS, fonts, icons...), as paths under url; the page itself, the
+    health check, host config, websocket and plotly.js excluded (a Tab asks for those itself).
+    """
     from tests.e2e.browser import chromium, open_page, wait_for_app
 
+    seen: list[str] = []
+    with chromium() as browser, open_page(browser) as watched:
+        page = watched.page
+        page.on("request", lambda r: seen.append(r.url))
+        page.goto(url)
+        wait_for_app(page, timeout * 1000)
+        page.wait_for_function(
+            "() => { const r = document.querySelector('[data-testid=\"lrviz-player\"]');"
+            " return r && r.dataset.serverRun && r.dataset.run === r.dataset.serverRun; }",
+            timeout=timeout * 1000,
+        )
+        page.wait_for_timeout(1000)
+    return asset_paths(url, seen)
+
+
+def asset_paths(url: str, seen: Sequence[str]) -> list[str]:
+    """The URLs of seen under url, as paths under it, once each; without the page itself, the
+    health check, host config, websocket and plotly.js."""
+    paths = []
+    for found in seen:
+        if not found.startswith(url) or "_stcore/" in found or found.endswith("plotly.min.js"):
+            continue
+        rest = found[len(url) :]
+        if rest and not rest.startswith("?"):
+            paths.append(rest)
+    return list(dict.fromkeys(paths))
+
+
+def compare(url: str, timeout: float, pid: int | None = None) -> int:
+    """Load and Step twice in headless Chromium and with the client; print both sides' messages
+    field by field, and (given the server's pid) the server CPU each side's load and Steps took.
+    """
+    from tests.e2e.browser import chromium, open_page, wait_for_app
+
+    def cpu() -> float:
+        return cpu_seconds(pid) if pid is not None else float("nan")
+
+    async def warm_up() -> None:  # imports and caches: neither side pays for the first visit
+        http = Http(4)
+        tab = Tab(url)
+        try:
+            await tab.load(http, None, timeout)
+        finally:
+            await tab.close()
+            http.close()
+
+    asyncio.run(warm_up())
+    time.sleep(1)
     sent: list[bytes] = []
     got: list[int] = []
     requests: list[str] = []
@@ -758,6 +814,7 @@ def compare(url: str, timeout: float) -> int:
             ws.on("framereceived", lambda p: got.append(len(p)))  # type: ignore[attr-defined]
 
         page.on("websocket", on_ws)
+        chromium_cpu = [cpu()]
         page.goto(url)
         wait_for_app(page, timeout * 1000)
         page.wait_for_function(
@@ -766,6 +823,7 @@ def compare(url: str, timeout: float) -> int:
             timeout=timeout * 1000,
         )
         page.wait_for_timeout(1500)
+        chromium_cpu.append(cpu())
         first_sent, first_got = len(sent), len(got)
         for epoch in (1, 2):  # the second Step shows what the first run left in the page
             page.keyboard.press("ArrowRight")
@@ -776,6 +834,7 @@ def compare(url: str, timeout: float) -> int:
                 timeout=timeout * 1000,
             )
             page.wait_for_timeout(1500)
+        chromium_cpu.append(cpu())
         problems = list(watched.problems)
     browser_msgs = []
     for raw in sent:
@@ -783,16 +842,20 @@ def compare(url: str, timeout: float) -> int:
         msg.ParseFromString(raw)
         browser_msgs.append(msg)
 
+    client_cpu = [cpu()]
+
     async def client() -> Tab:
         http = Http(4)
         tab = Tab(url)
         try:
-            await tab.load(http, True, timeout)
+            await tab.load(http, asset_paths(url, requests), timeout)
             await asyncio.sleep(1.5)
+            client_cpu.append(cpu())
             tab.received.append((time.monotonic(), 0, "(mark)"))
             for _ in range(2):
                 await tab.step(timeout)
                 await asyncio.sleep(1.5)
+            client_cpu.append(cpu())
         finally:
             await tab.close()
             http.close()
@@ -809,10 +872,16 @@ def compare(url: str, timeout: float) -> int:
     here = [r for r in requests if urlsplit(r).hostname in LOCAL_HOSTS]
     here = [r for r in here if "_stcore/stream" not in r]
     print(
-        f"HTTP requests for the load: Chromium {len(here)}"
-        f" (JS chunks, fonts, plotly.js...), client {len(tab.requests)} (page, the files it "
-        "names, health, host-config, plotly.js)"
+        f"HTTP requests for the load: Chromium {len(here)}, client {len(tab.requests)} (the "
+        "client fetches the files the Chromium tab fetched)"
     )
+    if pid is not None:
+        c, p = chromium_cpu, client_cpu
+        print(
+            f"server CPU for the load: Chromium {1000 * (c[1] - c[0]):.0f} ms, client "
+            f"{1000 * (p[1] - p[0]):.0f} ms; per Step: Chromium {500 * (c[2] - c[1]):.0f} ms, "
+            f"client {500 * (p[2] - p[1]):.0f} ms (after a warm-up visit; idle waits included)"
+        )
     if tab.unknown_widgets:
         print(
             "elements with an id whose state the client does not derive (none is sent for "
@@ -866,7 +935,13 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between Steps")
     parser.add_argument("--burst", type=int, default=100, help="first loads at once; 0: none")
-    parser.add_argument("--assets", choices=("all", "none"), default="all")
+    parser.add_argument(
+        "--assets",
+        choices=("chromium", "page", "none"),
+        default="chromium",
+        help="files each session fetches: those a real Chromium tab fetched (recorded once at "
+        "the start), the page's own list, or none (a warm cache)",
+    )
     parser.add_argument("--wait-seconds", type=float, default=60.0, help="limit of one wait")
     parser.add_argument("--max-seconds", type=float, default=900.0, help="limit of the run")
     parser.add_argument("--app", type=Path, default=None, help="default: streamlit_app.py")
@@ -878,9 +953,16 @@ def main() -> None:
         parser.error("sessions 1..500, burst 0..500, steps 0..1000")
     with target(args) as pid:
         if args.compare:
-            raise SystemExit(compare(args.url, args.wait_seconds))
+            raise SystemExit(compare(args.url, args.wait_seconds, pid))
         if pid is None:
             parser.error("the load run measures the server's process: omit --url")
+        args.asset_list = {"page": None, "none": []}.get(args.assets)
+        if args.assets == "chromium":
+            args.asset_list = record_assets(args.url, args.wait_seconds)
+            print(
+                f"a Chromium tab fetched {len(args.asset_list)} files besides the page, health "
+                "check, host config and plotly.js: each session fetches them too"
+            )
         try:
             out = asyncio.run(asyncio.wait_for(measure(args, pid), args.max_seconds))
         except TimeoutError:

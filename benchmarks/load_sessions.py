@@ -538,7 +538,7 @@ def main() -> None:
             sys.path.insert(0, str(REPO / "benchmarks"))
             from load_protocol import compare  # a sibling script, not a package
 
-            raise SystemExit(compare(url, args.wait_seconds))
+            raise SystemExit(compare(url, args.wait_seconds, pid))
         try:
             out = asyncio.run(asyncio.wait_for(measure(args, url, pid), args.max_seconds))
         except TimeoutError:
