@@ -1,8 +1,17 @@
-"""Capacity: N concurrent real browser sessions against one lrviz server on 127.0.0.1.
+"""Fidelity check: a few real Chromium sessions against one lrviz server on 127.0.0.1.
 
-Usage: python benchmarks/load_sessions.py [--sessions 30] [--browsers 3] [--steps 20]
+Usage: python benchmarks/load_sessions.py [--sessions 5] [--browsers 2] [--steps 20]
            [--think 1.0] [--play-seconds 3] [--ramp 0.5] [--concurrent-loads 2]
            [--server-args "--runner.postScriptGC false"] [--max-seconds 900]
+       python benchmarks/load_sessions.py --compare-protocol
+
+Capacity (100 sessions) is measured by benchmarks/load_protocol.py, which speaks Streamlit's
+protocol without browsers: on a 2-core machine, N Chromium renderers take the cores, so this
+script measures the browsers more than the server. It stays for what only a browser shows: the
+Step drawn on screen, Play, and what a real tab sends. `--compare-protocol` loads the app in one
+headless Chromium tab and with one protocol-client session, Steps twice in each, and prints
+their BackMsgs field by field (widget states, query string, page hash, cached-message hashes,
+context info), with the ForwardMsgs and HTTP requests of each.
 
 One Streamlit server; `--browsers` headless Chromium processes share the sessions round-robin,
 each session a browser context of its own (own cookies, so its own Streamlit session, and its
@@ -24,9 +33,10 @@ memory per session is the server's RSS with all sessions connected and stepped, 
 after one warm-up session had come and gone, divided by N. Browsers share the same two cores,
 so every latency here includes waiting for the CPU behind N renderers.
 
-Targets (issue 6): 30 sessions, p95 Step < 300 ms, zero errors, < 10 MB per session. Printed,
-not asserted. Nothing but 127.0.0.1 is contacted; every loop and wait is bounded, and the run
-stops by itself (server and browsers included) after --max-seconds at most.
+Targets (issue 12, for the protocol client's 100 sessions): p95 Step <= 300 ms, zero errors,
+<= 10 MB per session. Printed, not asserted. Nothing but 127.0.0.1 is contacted; every loop
+and wait is bounded, and the run stops by itself (server and browsers included) after
+--max-seconds at most.
 """
 
 from __future__ import annotations
@@ -484,7 +494,7 @@ def report(args: argparse.Namespace, out: dict[str, object]) -> None:
     print(f"browser-side memory (PSS) at the end: {float(out['client_pss_end']):.0f} MB")  # type: ignore[arg-type]
     p95 = pct(echo, 0.95)
     verdict = [
-        ("sessions", n >= 30, f"{n} (target 30)"),
+        ("sessions", n >= 5, f"{n} (a fidelity check: capacity is load_protocol.py's)"),
         ("p95 step echo < 300 ms", p95 < 300, f"{p95:.0f} ms"),
         ("zero errors", not errors, str(len(errors))),
         ("< 10 MB per session", per_session < 10, f"{per_session:.2f} MB"),
@@ -496,8 +506,8 @@ def report(args: argparse.Namespace, out: dict[str, object]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=30)
-    parser.add_argument("--browsers", type=int, default=3, help="Chromium processes")
+    parser.add_argument("--sessions", type=int, default=5)
+    parser.add_argument("--browsers", type=int, default=2, help="Chromium processes")
     parser.add_argument("--steps", type=int, default=20, help="Step presses per session")
     parser.add_argument("--think", type=float, default=1.0, help="seconds between presses (mean)")
     parser.add_argument("--play-seconds", type=float, default=3.0)
@@ -511,6 +521,11 @@ def main() -> None:
         default="",
         help='extra `streamlit run` flags, e.g. "--runner.postScriptGC false"',
     )
+    parser.add_argument(
+        "--compare-protocol",
+        action="store_true",
+        help="print a real tab's Step BackMsg beside the protocol client's, field by field",
+    )
     args = parser.parse_args()
     if not 1 <= args.sessions <= 200 or not 1 <= args.browsers <= 16 or args.steps > 1000:
         parser.error("sessions 1..200, browsers 1..16, steps up to 1000")
@@ -519,6 +534,11 @@ def main() -> None:
     with serve_app(args.app or app_path(), log_path=log, extra_args=extra) as server:
         url = server.url  # always http://127.0.0.1:<port>/
         pid = server.process.pid
+        if args.compare_protocol:
+            sys.path.insert(0, str(REPO / "benchmarks"))
+            from load_protocol import compare  # a sibling script, not a package
+
+            raise SystemExit(compare(url, args.wait_seconds, pid))
         try:
             out = asyncio.run(asyncio.wait_for(measure(args, url, pid), args.max_seconds))
         except TimeoutError:

@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.figures import DEFAULT_THEME
@@ -13,6 +15,8 @@ from lrviz.figures.uids import DYNAMIC
 from lrviz.player.compare import Pin, compare_payload, framed_run, run_labels
 from lrviz.player.payload import encode, payload
 from lrviz.player.run import RunSettings, make_run
+from lrviz.share.url_state import pin_from_text, pin_to_text, settings_from_values
+from lrviz.ui.settings import BETA2_CHOICES, EPS_CHOICES
 
 ARTICLE = make_dataset([1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 5.0])
 
@@ -99,3 +103,50 @@ def test_a_pin_owns_a_frozen_copy_of_its_run() -> None:
     assert not pin.w.flags.writeable
     assert Pin.of(run, "data").pin_id == pin.pin_id
     assert Pin.of(make_run(ARTICLE, settings(lr=0.02)), "data").pin_id != pin.pin_id
+
+
+# ---- a pinned run in a link --------------------------------------------------------------------
+
+_lrs = st.floats(1e-12, 2.0, allow_nan=False)
+_starts = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def pinned_settings(draw: st.DrawFn) -> RunSettings:
+    optimizer = draw(st.sampled_from(["gd", "momentum", "nesterov", "adam"]))
+    extra: dict[str, object] = {}
+    if optimizer in ("momentum", "nesterov"):
+        extra["momentum"] = draw(st.integers(0, 99)) / 100
+    if optimizer == "adam":
+        extra["beta1"] = draw(st.integers(0, 99)) / 100
+        extra["beta2"] = draw(st.sampled_from(BETA2_CHOICES))
+        extra["eps"] = draw(st.sampled_from(EPS_CHOICES))
+    batch = draw(st.sampled_from([None, 1, 2, 3, 5]))
+    config = TrainConfig(
+        lr=draw(_lrs),
+        optimizer=optimizer,
+        batch_size=batch,
+        seed=draw(st.integers(0, 2**31 - 1)) if batch else 0,
+        **extra,  # type: ignore[arg-type]
+    )
+    epochs = draw(st.integers(0, 5000))
+    return RunSettings(w0=draw(_starts), b0=draw(_starts), epochs=epochs, config=config)
+
+
+@given(pinned_settings(), st.sampled_from([{}, {"data": "preset", "preset": "Outliers"}]))
+def test_a_pinned_run_reads_back_from_its_link_text_exactly(
+    settings_: RunSettings, data: dict[str, str]
+) -> None:
+    text = pin_to_text(settings_, data)
+    parsed = pin_from_text(text, 1, ("data", "preset"))
+    assert parsed.notices == ()
+    assert dict(parsed.data) == data
+    assert settings_from_values(parsed.values, 5) == settings_
+
+
+@given(st.text(max_size=300))
+def test_any_pin_text_reads_without_raising(text: str) -> None:
+    parsed = pin_from_text(text, 2, ("data", "preset"))
+    assert all(n.startswith("Pinned run 2") for n in parsed.notices)
+    lr = parsed.values.get("lr")
+    assert lr is None or 1e-12 <= float(lr) <= 2.0  # type: ignore[arg-type]

@@ -6,14 +6,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz.core import make_dataset
 from lrviz.data import get_preset
-from lrviz.player.run import MAX_EPOCHS
+from lrviz.player.compare import Pin
+from lrviz.player.run import MAX_EPOCHS, RunSettings, make_run
+from lrviz.ui.compare_ui import PINS_KEY
+from lrviz.ui.data_ui import PRESET_KEY
 from lrviz.ui.lecture_ui import PRESENT_KEY
+from lrviz.ui.scenarios import lessons
 from lrviz.ui.settings import DEFAULTS, START_LIMIT
 from tests.app_driver import open_app, player_data, report, server_view
 
@@ -172,3 +177,134 @@ def test_notices_go_when_the_settings_change() -> None:
     assert at.warning
     at.select_slider(key="lr").set_value(0.02).run()
     assert not at.warning
+
+
+# ---- links carry the lesson: its caption and the pinned runs ------------------------------------
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception
+    return at
+
+
+def panel(at: AppTest, name: str) -> list[dict[str, object]]:
+    """The traces of one of the player's figures (pinned runs included)."""
+    return player_data(at)["figures"][name]["data"]
+
+
+def paths(at: AppTest, name: str) -> list[tuple[object, ...]]:
+    """Each trace's name and points, without its styling."""
+    return [(t.get("name"), t.get("x"), t.get("y")) for t in panel(at, name)]
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(i.value for i in at.info)
+
+
+@pytest.mark.parametrize("key", ["momentum", "adam", "scaling", "near"])
+def test_a_lesson_link_opens_the_lesson_with_its_pinned_runs_and_caption(key: str) -> None:
+    lesson = next(lesson for lesson in lessons() if lesson.key == key)
+    teacher = click(open_link({}), f"lrviz_lesson_{key}")
+    link = url(teacher)
+    assert link["lesson"] == key
+    assert sum(k.startswith("pin") for k in link) == len(lesson.pinned)
+    student = open_link(link)
+    assert not student.warning
+    assert lesson.title in captions(student)
+    assert len(student.session_state[PINS_KEY]) == len(lesson.pinned)
+    # The same comparison: contour paths and loss curves, pinned ones included, point for point.
+    for name in ("contour", "loss"):
+        assert panel(student, name) == panel(teacher, name)
+    assert url(student) == link
+
+
+def test_pins_made_by_hand_ride_in_the_link_with_their_own_data() -> None:
+    at = click(open_link({}), "lrviz_pin")  # gd, α = 0.01 on the article's data
+    at.select_slider(key="lr").set_value(0.05).run()
+    at = click(at, "lrviz_pin")
+    at.selectbox(key=PRESET_KEY).set_value("Noisy line").run()
+    at.select_slider(key="lr").set_value(0.02).run()
+    link = url(at)
+    assert "lesson" not in link
+    assert link["preset"] == "Noisy line"
+    assert link["pin1"].endswith("data:preset;preset:Article example")
+    assert "lr:0.05" in link["pin2"]
+    again = open_link(link)
+    assert not again.warning
+    assert len(again.session_state[PINS_KEY]) == 2
+    assert panel(again, "loss") == panel(at, "loss")
+    assert url(again) == link
+
+
+def test_a_lesson_link_without_pins_keeps_the_lessons_own_and_a_changed_run_drops_the_caption() -> (
+    None
+):
+    at = open_link({"lesson": "momentum"})
+    assert "momentum vs plain GD" in captions(at)
+    assert len(at.session_state[PINS_KEY]) == 1
+    at.select_slider(key="lr").set_value(0.02).run()
+    assert "momentum vs plain GD" not in captions(at)
+    assert "lesson" not in url(at) and "pin1" in url(at)
+
+
+def test_the_student_link_is_the_same_screen_without_presentation_mode() -> None:
+    at = click(open_link({"present": "1"}), "lrviz_lesson_momentum")
+    codes = [c.value for c in at.code]
+    teacher = next(c for c in codes if "present=1" in c)
+    student = next(c for c in codes if c != teacher and "lesson=momentum" in c)
+    query = dict(parse_qsl(urlsplit(student).query))
+    assert query == {k: v for k, v in url(at).items() if k != "present"}
+    opened = open_link(query)
+    assert opened.session_state[PRESENT_KEY] is False
+    assert "momentum vs plain GD" in captions(opened)
+    # The same runs, drawn in the laptop's look rather than the projector's.
+    for name in ("contour", "loss"):
+        assert paths(opened, name) == paths(at, name)
+
+
+def test_outside_presentation_mode_there_is_one_link() -> None:
+    at = open_link({})
+    assert len(at.code) == 1 and "present" not in at.code[0].value
+
+
+# (parameters, words the notice must contain, pins expected)
+TAMPERED_LESSONS = [
+    ({"lesson": "<img src=x onerror=alert(1)>"}, "is not one of", 0),
+    ({"pin1": "lr:1e400;opt:gd"}, "Pinned run 1: α", 1),
+    ({"pin1": "lr:-2"}, "must be greater than 0", 0),
+    ({"pin1": "lr:1e-30"}, "using 1e-12", 1),
+    ({"pin1": "epochs:1e9"}, "whole number", 1),
+    ({"pin1": "<script>alert(1)</script>"}, "unknown items", 0),
+    ({"pin1": "lr:0.01;data:preset;preset:<b>x</b>"}, "no preset of that name", 0),
+    ({"pin1": "lr:0.01;data:points;xs:1,2;ys:1,2,1e400"}, "not a finite number", 0),
+    ({"pin1": "lr:0.01;" + "w0:1;" * 2000}, "too long", 0),
+    ({"pin4": "lr:0.01"}, "Unknown link parameters", 0),
+]
+
+
+@pytest.mark.parametrize(("params", "words", "count"), TAMPERED_LESSONS)
+def test_tampered_lessons_and_pins_are_clamped_or_dropped_with_a_notice(
+    params: dict[str, str], words: str, count: int
+) -> None:
+    at = open_link(params)
+    assert not at.error
+    notice = warnings(at)
+    assert "Parts of this link were changed or ignored" in notice
+    assert words in notice.replace("\\", "")
+    assert re.search(r"(?<!\\)<", notice) is None
+    assert len(at.session_state.get(PINS_KEY, ())) == count
+    encoded = json.dumps(player_data(at))
+    assert "NaN" not in encoded and "Infinity" not in encoded
+
+
+def test_a_pin_on_data_no_link_can_hold_is_left_out_and_the_link_says_so() -> None:
+    at = open_link({})
+    # A run pinned on an uploaded file of 60 points: a link holds at most 50.
+    x = [float(i) for i in range(60)]
+    uploaded = Pin.of(make_run(make_dataset(x, x), RunSettings(epochs=5)), "big.csv")
+    at.session_state[PINS_KEY] = (uploaded,)
+    at.run()
+    assert not at.exception
+    assert "pin1" not in url(at)
+    assert "1 pinned run is left out" in "\n".join(c.value for c in at.caption)

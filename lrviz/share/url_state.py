@@ -27,10 +27,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from lrviz.core import TrainConfig
 from lrviz.player.run import MAX_EPOCHS, RunSettings
 from lrviz.ui.settings import (
     BATCH_MODES,
     BETA2_CHOICES,
+    DEFAULTS,
     EPS_CHOICES,
     LR_MAX,
     LR_MIN,
@@ -252,3 +254,101 @@ def to_params(settings: RunSettings, *, present: bool = False, epoch: int = 0) -
 def widget_values(settings: RunSettings) -> Mapping[str, object]:
     """The run-settings widgets' session-state values that make settings (for a preset run)."""
     return from_params(to_params(settings)).values
+
+
+# A link's lesson and pinned runs. Each pinned run is one parameter, pin1..pinN, whose value is
+# "key:value" items joined by ";": its run settings (the keys above) and, when it was trained
+# on other data than the screen's, that data's parameters too (kept as given; the data source
+# reads and checks them).
+LESSON_PARAM = "lesson"
+PIN_PARAMS = ("pin1", "pin2", "pin3")
+LESSON_KEYS = (LESSON_PARAM, *PIN_PARAMS)
+MAX_PIN_CHARS = 3_000
+
+
+@dataclass(frozen=True)
+class PinParsed:
+    """One pinned run asked for by a link: its settings' widget values (as Parsed.values), the
+    parameters of its data ({} for the screen's data), and plain-text notices."""
+
+    values: Mapping[str, object]
+    data: Mapping[str, str]
+    notices: tuple[str, ...]
+
+
+def pin_to_text(settings: RunSettings, data: Mapping[str, str] | None = None) -> str:
+    """The value of a pinN parameter for a run pinned with settings, trained on data
+    (query parameters of its data; None or {} for the screen's data)."""
+    items = {**to_params(settings), **(data or {})}
+    return ";".join(f"{key}:{value}" for key, value in items.items())
+
+
+def pin_from_text(text: str, number: int, data_keys: Sequence[str]) -> PinParsed:
+    """Read the value of parameter pin<number> (values empty when all of it is refused).
+
+    data_keys: the parameters the data source reads. Never raises for any text; notices are
+    prefixed with "Pinned run <number>: ".
+    """
+    where = f"Pinned run {number}"
+    if len(text) > MAX_PIN_CHARS:
+        return PinParsed({}, {}, (f"{where} is too long ({len(text):,} characters); ignored.",))
+    run: dict[str, str] = {}
+    data: dict[str, str] = {}
+    other: list[str] = []
+    for item in text.split(";"):
+        key, sep, value = item.partition(":")
+        key = key.strip()
+        if not sep or not key:
+            if item.strip():
+                other.append(item.strip())
+            continue
+        if key in RUN_KEYS:
+            run[key] = value
+        elif key in data_keys:
+            data[key] = value
+        else:
+            other.append(key)
+    # A pinned run is not a slider: its α is any positive number up to the sliders' largest
+    # (a lesson pins a run at a fraction of the stable limit).
+    lr_text = run.pop("lr", None)
+    parsed = from_params(run)
+    values = dict(parsed.values)
+    notices = [f"{where}: {notice}" for notice in parsed.notices]
+    if lr_text is not None:
+        try:
+            if _number(lr_text) <= 0:
+                raise _Refused("must be greater than 0")
+            values["lr"] = _clamped(lr_text, LR_MIN, LR_MAX, "α", notices)
+        except _Refused as why:
+            notices.append(f"{where}: α {quoted(lr_text)} {why}; ignored.")
+        notices = [n if n.startswith(where) else f"{where}: {n}" for n in notices]
+    if other:
+        names = ", ".join(quoted(k) for k in other[:3]) + (", …" if len(other) > 3 else "")
+        notices.append(f"{where}: unknown items ignored: {names}.")
+    return PinParsed(MappingProxyType(values), MappingProxyType(data), tuple(notices))
+
+
+def settings_from_values(values: Mapping[str, object], n: int) -> RunSettings:
+    """The run the settings widgets would make from these values (missing ones at the
+    widgets' defaults), on data of n points. ValueError if the values make no run."""
+    v = {**DEFAULTS, **values}
+    mode = v["batch_mode"]
+    size = None if mode == BATCH_MODES[0] else 1 if mode == BATCH_MODES[2] else v["batch_size"]
+    extra: dict[str, object] = {}
+    if v["optimizer"] in ("momentum", "nesterov"):
+        extra["momentum"] = v["momentum"]
+    elif v["optimizer"] == "adam":
+        extra.update(beta1=v["beta1"], beta2=v["beta2"], eps=v["eps"])
+    config = TrainConfig(
+        lr=float(v["lr"]),  # type: ignore[arg-type]
+        optimizer=str(v["optimizer"]),
+        batch_size=None if size is None else min(int(size), max(n, 1)),  # type: ignore[call-overload]
+        seed=int(v["seed"]),  # type: ignore[call-overload]
+        **extra,  # type: ignore[arg-type]
+    )
+    return RunSettings(
+        w0=float(v["w0"]),  # type: ignore[arg-type]
+        b0=float(v["b0"]),  # type: ignore[arg-type]
+        epochs=int(v["epochs"]),  # type: ignore[call-overload]
+        config=config,
+    )

@@ -6,20 +6,31 @@ its figures (``lrviz.player.compare``), drawn once per change of pins, so Play s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from lrviz.data import escape_markdown
+from lrviz.data import DataError, escape_markdown, preset_names
 from lrviz.figures.pinned import MAX_PINNED
 from lrviz.figures.theme import Theme
-from lrviz.player.compare import Pin, compare_key, compare_payload, run_labels
+from lrviz.player.compare import Pin, compare_key, compare_payload, data_id, run_labels
 from lrviz.player.payload import encode
+from lrviz.player.run import make_run
+from lrviz.share.url_state import PIN_PARAMS, pin_from_text, pin_to_text, settings_from_values
+from lrviz.ui.data_source import (
+    DataSource,
+    data_source_from_params,
+    data_source_to_params,
+    preset_source,
+)
+from lrviz.ui.data_ui import current_data_source
+from lrviz.ui.scenarios import data_label, dataset_of
 from lrviz.ui.session import Current
 
 PINS_KEY = "lrviz_pins"
 """Session state: tuple[Pin, ...], oldest first."""
 _SHOWN = "lrviz_pins_shown"  # the Current last built with pins, reused while nothing changed
+_SOURCES = "lrviz_pin_sources"  # {pin_id: DataSource or None}: the data each pin trained on
 
 
 def pins() -> tuple[Pin, ...]:
@@ -28,16 +39,22 @@ def pins() -> tuple[Pin, ...]:
     return tuple(p for p in stored if isinstance(p, Pin))
 
 
-def set_pins(new: Sequence[Pin]) -> None:
-    """Replace the pins (at most MAX_PINNED, one copy of each run); safe in callbacks."""
+def set_pins(new: Sequence[Pin], sources: Mapping[str, DataSource] | None = None) -> None:
+    """Replace the pins (at most MAX_PINNED, one copy of each run); safe in callbacks.
+
+    sources: the data each pin trained on, by pin_id, where known (a link carries those pins).
+    """
     unique: dict[str, Pin] = {}
     for pin in new:
         unique.setdefault(pin.pin_id, pin)
     st.session_state[PINS_KEY] = tuple(unique.values())[-MAX_PINNED:]
+    known = dict(st.session_state.get(_SOURCES, {}))
+    known.update(sources or {})
+    st.session_state[_SOURCES] = {k: v for k, v in known.items() if k in unique}
 
 
 def _pin(pin: Pin) -> None:
-    set_pins([*pins(), pin])
+    set_pins([*pins(), pin], {pin.pin_id: current_data_source()})
 
 
 def _unpin(pin_id: str) -> None:
@@ -111,3 +128,86 @@ def compare_ui(current: Current, data_name: str) -> None:
         button.button("Unpin", key=f"lrviz_unpin_{pin.pin_id}", on_click=_unpin, args=(pin.pin_id,))
     if len(pinned) > 1:
         st.button("Unpin all", key="lrviz_unpin_all", on_click=_unpin_all)
+
+
+def _preset_labels() -> dict[str, DataSource]:
+    """Each preset's data label (plain and standardized) and its source."""
+    found: dict[str, DataSource] = {}
+    for name in preset_names():
+        for standardize in (False, True):
+            src = preset_source(name, standardize)
+            found[data_label(src)] = src
+    return found
+
+
+def _source_of(
+    pin: Pin, screen: DataSource, known: dict[str, DataSource | None]
+) -> DataSource | None:
+    """The data pin trained on: as recorded, else a preset of that name, else the screen's data
+    when the points are the same; None when no link can name it."""
+    if pin.pin_id in known:
+        return known[pin.pin_id]
+    src = _preset_labels().get(pin.data_name)
+    if src is None and screen.shareable:
+        try:
+            same = data_id(dataset_of(screen)) == pin.data_id
+        except (DataError, ValueError):
+            same = False
+        src = screen if same else None
+    if src is not None and data_id(dataset_of(src)) != pin.data_id:
+        src = None  # a name that matches but other points (an edited preset)
+    known[pin.pin_id] = src
+    return src
+
+
+def pin_params() -> tuple[dict[str, str], int]:
+    """The link parameters of the pinned runs (pin1, pin2, ...), and how many pins are left
+    out because their data cannot go in a link (an uploaded file, a big table)."""
+    screen = current_data_source()
+    known: dict[str, DataSource | None] = dict(st.session_state.get(_SOURCES, {}))
+    params: dict[str, str] = {}
+    left_out = 0
+    for pin in pins():
+        src = _source_of(pin, screen, known)
+        data = {} if src == screen else data_source_to_params(src) if src is not None else {}
+        if src is None or (src != screen and not data):
+            left_out += 1
+            continue
+        params[PIN_PARAMS[len(params)]] = pin_to_text(pin.settings, data)
+    st.session_state[_SOURCES] = known
+    return params, left_out
+
+
+def apply_pin_params(params: Mapping[str, str], data_keys: Sequence[str]) -> list[str]:
+    """Pin the runs a link names (pin1, pin2, ...), trained on the data now active or on the
+    data each names; plain-text notices about what was clamped or dropped. Call after the
+    link's data is set; does nothing when the link names no pinned run."""
+    wanted = [(i + 1, params[k]) for i, k in enumerate(PIN_PARAMS) if k in params]
+    if not wanted:
+        return []
+    notices: list[str] = []
+    found: list[Pin] = []
+    sources: dict[str, DataSource] = {}
+    for number, text in wanted:
+        parsed = pin_from_text(text, number, data_keys)
+        notices += parsed.notices
+        if not parsed.values:
+            continue
+        src: DataSource | None = current_data_source()
+        if parsed.data:
+            src, data_notices = data_source_from_params(parsed.data)
+            notices += [f"Pinned run {number}: {n}" for n in data_notices]
+        if src is None:
+            notices.append(f"Pinned run {number}: its data could not be used; left out.")
+            continue
+        try:
+            data = dataset_of(src)
+            run = make_run(data, settings_from_values(parsed.values, data.n))
+        except (DataError, ValueError) as error:
+            notices.append(f"Pinned run {number} was left out: {error}")
+            continue
+        pin = Pin.of(run, data_label(src))
+        found.append(pin)
+        sources[pin.pin_id] = src
+    set_pins(found, sources)
+    return notices

@@ -18,8 +18,13 @@ from lrviz.data import escape_markdown
 from lrviz.player.cursor import read_cursor
 from lrviz.player.run import RunSettings
 from lrviz.share.link_probe import PROBE_KEY, dropped_notice, probe_ui
-from lrviz.share.url_state import from_params, to_params
+from lrviz.share.url_state import LESSON_KEYS, LESSON_PARAM, from_params, quoted, to_params
+from lrviz.ui.compare_ui import apply_pin_params, pin_params
+from lrviz.ui.data_ui import current_data_source
+from lrviz.ui.gallery_ui import LESSON_KEY as LESSON_STATE
+from lrviz.ui.gallery_ui import active_lesson, load_lesson
 from lrviz.ui.lecture_ui import PRESENT_KEY
+from lrviz.ui.scenarios import data_label, lessons
 
 _LOADED = "lrviz_link_loaded"  # True once this session has read its link
 _NOTICES = "lrviz_link_notices"  # (view or None, tuple of plain-text notices)
@@ -44,20 +49,40 @@ def read_link_ui(
     state[_LOADED] = True
     params = {str(k): str(v) for k, v in st.query_params.to_dict().items()}
     state[_BARE] = not params
-    parsed = from_params(params, other_keys=data_keys)
+    parsed = from_params(params, other_keys=(*data_keys, *LESSON_KEYS))
+    # The lesson first (its data, settings and pins); what else the link says comes on top.
+    notices = _apply_lesson(params.get(LESSON_PARAM))
     state.update(parsed.values)
     if parsed.present is not None:
         state[PRESENT_KEY] = parsed.present
-    notices = list(parsed.notices)
+    notices += parsed.notices
     if apply_data is not None and any(k in params for k in data_keys):
         try:
             notices += apply_data({k: v for k, v in params.items() if k in data_keys})
         except Exception as error:  # a link must never break the page
             notices.append(f"The data in the link was ignored ({type(error).__name__}).")
+    try:
+        notices += apply_pin_params(params, data_keys)
+    except Exception as error:  # a link must never break the page
+        notices.append(f"The pinned runs in the link were ignored ({type(error).__name__}).")
     if notices:
         state[_NOTICES] = (None, tuple(notices))
     if parsed.epoch:
         state[_EPOCH] = (None, parsed.epoch)
+
+
+def _apply_lesson(key: str | None) -> list[str]:
+    """Load the gallery lesson a link names; notices (plain text) if it cannot be."""
+    if key is None:
+        return []
+    known = {lesson.key for lesson in lessons()}
+    if key.strip() not in known:
+        return [
+            f"Link parameter {quoted(LESSON_PARAM)} = {quoted(key)} is not one of "
+            f"{', '.join(sorted(known))}; ignored."
+        ]
+    load_lesson(key.strip())
+    return []
 
 
 def link_epoch(view: str, epoch: int, last: int, player_state: object) -> int:
@@ -109,9 +134,19 @@ def link_notices_ui(view: str) -> None:
 def link_params(
     settings: RunSettings, epoch: int, data_params: Mapping[str, str] | None = None
 ) -> dict[str, str]:
-    """The query parameters of the screen: data, run settings, presentation mode, epoch."""
+    """The query parameters of the screen: data, run settings, presentation mode, epoch, the
+    lesson on screen (if any) and the pinned runs."""
     present = bool(st.session_state.get(PRESENT_KEY, False))
-    return {**(data_params or {}), **to_params(settings, present=present, epoch=epoch)}
+    params = {**(data_params or {}), **to_params(settings, present=present, epoch=epoch)}
+    if active_lesson(settings, data_label(current_data_source())) is not None:
+        params[LESSON_PARAM] = str(st.session_state.get(LESSON_STATE))
+    params.update(pin_params()[0])
+    return params
+
+
+def student_params(params: Mapping[str, str]) -> dict[str, str]:
+    """The same screen without presentation mode: for students' own laptops and phones."""
+    return {k: v for k, v in params.items() if k != "present"}
 
 
 def write_link_ui(params: Mapping[str, str]) -> None:
@@ -133,11 +168,20 @@ def link_url(params: Mapping[str, str]) -> str:
 
 
 def share_ui(params: Mapping[str, str], note: str = "") -> None:
-    """The link to this screen, with a copy button (top right of the box)."""
+    """The link to this screen, with a copy button (top right of the box); in presentation
+    mode also the student link, the same screen without presentation mode."""
     st.markdown("**Link to this screen**")
     st.code(link_url(params), language=None, wrap_lines=True)
+    left_out = pin_params()[1]
+    if left_out:
+        runs = "pinned run is" if left_out == 1 else "pinned runs are"
+        note = f"{note} {left_out} {runs} left out: their data cannot go in a link.".strip()
     st.caption(
         "Copy it with the button at the box's right. It opens the same data, settings, "
-        "epoch and presentation mode in any browser."
+        "lesson, pinned runs, epoch and presentation mode in any browser."
         + (f" {escape_markdown(note)}" if note else "")
     )
+    if "present" in params:
+        st.markdown("**Student link**")
+        st.code(link_url(student_params(params)), language=None, wrap_lines=True)
+        st.caption("The same screen without presentation mode, for students' laptops and phones.")
