@@ -273,7 +273,7 @@ TAMPERED_LESSONS = [
     ({"lesson": "<img src=x onerror=alert(1)>"}, "is not one of", 0),
     ({"pin1": "lr:1e400;opt:gd"}, "Pinned run 1: α", 1),
     ({"pin1": "lr:-2"}, "must be greater than 0", 0),
-    ({"pin1": "lr:1e-30"}, "using 1e-12", 1),
+    ({"pin1": "lr:1e-320"}, "using 1e-305", 1),
     ({"pin1": "epochs:1e9"}, "whole number", 1),
     ({"pin1": "<script>alert(1)</script>"}, "unknown items", 0),
     ({"pin1": "lr:0.01;data:preset;preset:<b>x</b>"}, "no preset of that name", 0),

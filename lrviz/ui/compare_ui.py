@@ -24,7 +24,7 @@ from lrviz.ui.data_source import (
     preset_source,
 )
 from lrviz.ui.data_ui import current_data_source
-from lrviz.ui.scenarios import data_label, dataset_of
+from lrviz.ui.scenarios import RAW_IN_Z, data_label, dataset_of, in_z_units
 from lrviz.ui.session import Current
 
 PINS_KEY = "lrviz_pins"
@@ -147,6 +147,10 @@ def _source_of(
     when the points are the same; None when no link can name it."""
     if pin.pin_id in known:
         return known[pin.pin_id]
+    if screen.standardize and pin.data_name.endswith(f"({RAW_IN_Z})"):
+        # A raw-x run drawn in z units (see in_z_units): it trained on the screen's raw x.
+        known[pin.pin_id] = screen.with_standardize(False)
+        return known[pin.pin_id]
     src = _preset_labels().get(pin.data_name)
     if src is None and screen.shareable:
         try:
@@ -188,12 +192,13 @@ def apply_pin_params(params: Mapping[str, str], data_keys: Sequence[str]) -> lis
     notices: list[str] = []
     found: list[Pin] = []
     sources: dict[str, DataSource] = {}
+    screen = current_data_source()
     for number, text in wanted:
         parsed = pin_from_text(text, number, data_keys)
         notices += parsed.notices
         if not parsed.values:
             continue
-        src: DataSource | None = current_data_source()
+        src: DataSource | None = screen
         if parsed.data:
             src, data_notices = data_source_from_params(parsed.data)
             notices += [f"Pinned run {number}: {n}" for n in data_notices]
@@ -207,6 +212,9 @@ def apply_pin_params(params: Mapping[str, str], data_keys: Sequence[str]) -> lis
             notices.append(f"Pinned run {number} was left out: {error}")
             continue
         pin = Pin.of(run, data_label(src))
+        if screen is not None and screen.standardize and src == screen.with_standardize(False):
+            # As in the gallery: raw x beside standardized x is drawn in z units on one contour.
+            pin = in_z_units(pin, data.x, dataset_of(screen), data_label(src))
         found.append(pin)
         sources[pin.pin_id] = src
     set_pins(found, sources)

@@ -176,8 +176,14 @@ def set_data_source(src: DataSource) -> str | None:
 
 
 def current_data_source() -> DataSource:
-    """The active source with the standardize toggle's state (default: the article's data)."""
+    """The active source with the standardize toggle's state (default: the article's data).
+
+    A source set but not yet shown by the widgets (a link, a lesson) is the active one already.
+    """
     _init()
+    pending: DataSource | None = st.session_state.get(_SYNC)
+    if pending is not None:
+        return pending
     origin: DataSource = st.session_state[_ORIGIN]
     return origin.with_standardize(bool(st.session_state.get(STANDARDIZE_KEY, False)))
 
