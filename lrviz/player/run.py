@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from lrviz.core import Dataset, TrainConfig, evaluate, init_state, run
+from lrviz.core import Dataset, TrainConfig, evaluate, init_state, run, updates_per_epoch
 from lrviz.explain.numbers import fmt
 from lrviz.figures.scene import Scene, make_scene
 
@@ -74,17 +74,6 @@ class Run:
 
 
 # ---- the work budget ------------------------------------------------------------------------
-
-
-def updates_per_epoch(n: int, batch_size: int | None) -> int:
-    """Optimizer updates in one epoch: ceil(n / batch), 1 for the full batch (None or >= n).
-
-    Same rule as lrviz.core's batching (the last batch may be smaller); kept here until
-    lrviz.core exports its own updates_per_epoch, which this can then be swapped for.
-    """
-    if batch_size is None or batch_size >= n:
-        return 1
-    return -(-n // batch_size)
 
 
 class Budget(NamedTuple):
