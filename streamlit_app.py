@@ -42,20 +42,20 @@ import dataclasses
 import streamlit as st
 
 from lrviz.core import curvature
-from lrviz.player.component import PLAYER_KEY, player_ui, plotly_js_url
+from lrviz.player.component import PLAYER_KEY, plotly_js_url
 from lrviz.player.cursor import shown_epoch
-from lrviz.player.mark import mark_of
 from lrviz.ui.compare_ui import with_pins
 from lrviz.ui.data_source import data_params_keys
-from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui
-from lrviz.ui.explain_ui import explain_ui
+from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui, source_params
+from lrviz.ui.explain_ui import details_ui
+from lrviz.ui.gallery_ui import active_lesson
 from lrviz.ui.lecture_ui import presentation_ui, presenting
+from lrviz.ui.live_ui import followed, live_player_ui, screen_data, screen_ui
 from lrviz.ui.page import page_setup_ui
-from lrviz.ui.point_ui import apply_point, followed_point
 from lrviz.ui.scenarios import data_label
 from lrviz.ui.session import current_run_ui
 from lrviz.ui.settings import apply_pick, settings_ui
-from lrviz.ui.share_ui import link_epoch, link_notices_ui, read_link_ui
+from lrviz.ui.share_ui import link_epoch, link_notices_ui, link_params, read_link_ui
 from lrviz.ui.status import banner_ui
 from lrviz.ui.tools_ui import tools_ui
 
@@ -77,14 +77,28 @@ def main() -> None:
     epoch = shown_epoch(player_state, current.view, run.scene.last_epoch)
     epoch = link_epoch(current.view, epoch, run.scene.last_epoch, player_state)
     link_notices_ui(current.view)
-    if not presenting():  # in a lecture the screen holds the player alone
-        banner_ui(run, epoch)
-    shown = with_pins(current, data_label(active.source), theme, plotly_js_url())
-    # The panel below follows one point; the fit panel rings it (none while presenting).
-    mark = None if presenting() else mark_of(data, followed_point(data.n))
-    player_ui(shown.payload, shown.view, epoch, on_pick=apply_pick, mark=mark, on_point=apply_point)
-    if not presenting():  # the chain-rule panel sits below the player, outside the projected view
-        explain_ui(data, run.settings.config, run.settings.w0, run.settings.b0, epoch)
+    name = data_label(active.source)
+    shown = with_pins(current, name, theme, plotly_js_url())
+    lesson = active_lesson(run.settings, name)
+    screen_ui(screen_data(run, current.view, lesson))
+    sources = source_params()
+
+    # A Step, Back, scrub, Pause or a new point to follow reruns only this (see live_ui).
+    @st.fragment
+    def player_fragment() -> None:
+        at = live_player_ui(
+            shown.payload,
+            run,
+            current.view,
+            on_pick=apply_pick,
+            link=lambda k: link_params(run.settings, k, sources),
+        )
+        if not presenting():  # the banner shows inside the player while presenting
+            banner_ui(run, at)
+
+    player_fragment()
+    if not presenting():
+        details_ui(data, run, followed(current.view, data.n))
     tools_ui(active, current, epoch)
 
 
