@@ -102,10 +102,14 @@ def expected(config: TrainConfig, epoch: int, last: int, point: int) -> dict[str
             assert isinstance(before, AdamState) and isinstance(after, AdamState)
             m_hat, v_hat = adam_bias_corrected(after, config.beta1, config.beta2)
             rows["adam-t"] = [str(after.count)]
-            rows[f"m-{p}"] = [op(before.mu[k]), op(grads[k]), fmt(after.mu[k])]
-            rows[f"v-{p}"] = [op(before.nu[k]), op(grads[k]), fmt(after.nu[k])]
-            rows[f"hat-{p}"] = [fmt(m_hat[k]), fmt(v_hat[k])]
-            rows[f"update-{p}"] = [fmt(now), op(m_hat[k]), fmt(v_hat[k]), fmt(new)]
+            if p == "w":
+                rows["m-w"] = [op(before.mu[0]), op(grads[0]), fmt(after.mu[0])]
+                rows["v-w"] = [op(before.nu[0]), op(grads[0]), fmt(after.nu[0])]
+                rows["hat-w"] = [fmt(m_hat[0]), fmt(v_hat[0])]
+                rows["update-w"] = [fmt(now), op(m_hat[0]), fmt(v_hat[0]), fmt(new)]
+            else:
+                moments = (after.mu[1], after.nu[1], m_hat[1], v_hat[1])
+                rows["adam-b"] = [*(fmt(v) for v in moments), fmt(now), fmt(new)]
     if u.indices is not None:
         rows["epoch-total"] = [fmt(rec.delta_w), fmt(rec.delta_b)]
     return rows

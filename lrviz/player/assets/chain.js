@@ -266,15 +266,15 @@ class ChainView {
       }
     } else if (c.opt === "adam") {
       S.append(this.row(["Adam, step t = ", (k) => c.t[k], `: β₁ = ${c.beta1}, β₂ = ${c.beta2}, ε = ${c.eps}`], { "data-eq": "adam-t" }));
-      for (const [p, g, after, now] of [["w", gw, w1, t.w], ["b", gb, b1, t.b]]) {
-        const m0 = c[`m0${p}`], s0 = c[`s0${p}`], m = c[`m${p}`], s = c[`s${p}`], mh = c[`mh${p}`], sh = c[`sh${p}`];
-        S.append(
-          this.row([`m<sub>${p}</sub> := β₁m<sub>${p}</sub> + (1 − β₁)${gsym(p)} = ${c.beta1} · `, (k) => operand(m0[k]), ` + ${c.c1} · `, (k) => operand(g(k)), " = ", (k) => m[k]], { "data-eq": `m-${p}` }),
-          this.row([`v<sub>${p}</sub> := β₂v<sub>${p}</sub> + (1 − β₂)(${gsym(p)})² = ${c.beta2} · `, (k) => operand(s0[k]), ` + ${c.c2} · `, (k) => operand(g(k)), "² = ", (k) => s[k]], { "data-eq": `v-${p}` }),
-          this.row([`m̂<sub>${p}</sub> = `, (k) => mh[k], `, &nbsp;v̂<sub>${p}</sub> = `, (k) => sh[k], " (each divided by 1 − β<sup>t</sup>)"], { "data-eq": `hat-${p}` }),
-          this.row([`${p} := ${p} − α·m̂<sub>${p}</sub>/(√v̂<sub>${p}</sub> + ε) = `, (k) => now[k], ` − ${c.lr} · `, (k) => operand(mh[k]), "/(√", (k) => sh[k], ` + ε) = `, after], { "data-eq": `update-${p}` }),
-        );
-      }
+      // w in full, step by step; b the same way in one line, so the view fits a projector.
+      const m0 = c.m0w, s0 = c.s0w;
+      S.append(
+        this.row([`m<sub>w</sub> := β₁m<sub>w</sub> + (1 − β₁)${gsym("w")} = ${c.beta1} · `, (k) => operand(m0[k]), ` + ${c.c1} · `, (k) => operand(gw(k)), " = ", (k) => c.mw[k]], { "data-eq": "m-w" }),
+        this.row([`v<sub>w</sub> := β₂v<sub>w</sub> + (1 − β₂)(${gsym("w")})² = ${c.beta2} · `, (k) => operand(s0[k]), ` + ${c.c2} · `, (k) => operand(gw(k)), "² = ", (k) => c.sw[k]], { "data-eq": "v-w" }),
+        this.row([`m̂<sub>w</sub> = m<sub>w</sub>/(1 − β₁<sup>t</sup>) = `, (k) => c.mhw[k], `, &nbsp;v̂<sub>w</sub> = v<sub>w</sub>/(1 − β₂<sup>t</sup>) = `, (k) => c.shw[k]], { "data-eq": "hat-w" }),
+        this.row([`w := w − α·m̂<sub>w</sub>/(√v̂<sub>w</sub> + ε) = `, (k) => t.w[k], ` − ${c.lr} · `, (k) => operand(c.mhw[k]), "/(√", (k) => c.shw[k], " + ε) = ", w1], { "data-eq": "update-w" }),
+        this.row(["b likewise: m<sub>b</sub> = ", (k) => c.mb[k], ", v<sub>b</sub> = ", (k) => c.sb[k], ", m̂<sub>b</sub> = ", (k) => c.mhb[k], ", v̂<sub>b</sub> = ", (k) => c.shb[k], ", b := ", (k) => t.b[k], " − α·m̂<sub>b</sub>/(√v̂<sub>b</sub> + ε) = ", b1], { "data-eq": "adam-b" }),
+      );
     }
     if (c.mini) {
       S.append(this.row([`This epoch's ${c.updates} updates moved w by `, (k) => c.dW[k], " and b by ", (k) => c.dB[k]], { "data-eq": "epoch-total" }));

@@ -417,11 +417,14 @@ class Player {
       this.lessonMenu.value = "";
       if (key) this.pickLesson(key);
     });
-    controls.append(speed, scrubWrap, chainBtn, logY, bowl, hide, this.lessonMenu);
-    this.info = el("div", { class: "lrviz-info", hidden: "" });
+    controls.append(speed, scrubWrap, chainBtn, logY, bowl, hide);
+    // The gallery's menu, then the lesson's title and caption and the banner (while presenting).
+    this.info = el("div", { class: "lrviz-info" });
+    const texts = el("div", { class: "lrviz-info-text" });
     this.banner = el("div", { class: "lrviz-banner", role: "note", "data-testid": "lrviz-banner", hidden: "" });
     this.lesson = el("div", { class: "lrviz-lesson", "data-testid": "lrviz-lesson", hidden: "" });
-    this.info.append(this.banner, this.lesson);
+    texts.append(this.lesson, this.banner);
+    this.info.append(this.lessonMenu, texts);
 
     const panels = el("div", { class: "lrviz-panels" });
     this.plots = {};
@@ -449,7 +452,7 @@ class Player {
     }
     this.msg = el("div", { class: "lrviz-msg", role: "alert", hidden: "" });
     this.chain = new ChainView(this);
-    root.append(status, this.info, controls, this.msg, panels, this.chain.dom);
+    root.append(status, controls, this.info, this.msg, panels, this.chain.dom);
     this.root.append(root);
   }
 
@@ -603,9 +606,8 @@ class Player {
       if (this.banner.innerHTML !== html) this.banner.innerHTML = html;
       this.banner.dataset.kind = stage.kind;
     }
-    this.info.hidden = this.banner.hidden && this.lesson.hidden;
     const reached = k >= this.p.last;
-    const of = this.hideFuture && !reached ? "" : ` / ${this.p.last}`;
+    const of = this.hideFuture && !reached ? "" : `\u00a0/ ${this.p.last}`;
     if (this.ofLast.textContent !== of) this.ofLast.textContent = of;
   }
 
