@@ -49,7 +49,9 @@ _STYLE = """
 }
 /* Fixed widths: the line never wraps and nothing moves as the numbers change. */
 .lrviz-status .lrviz-field { flex: none; }
-.lrviz-status .lrviz-value { min-width: 0; overflow: hidden; text-overflow: clip; vertical-align: bottom; }
+.lrviz-status .lrviz-value {
+  min-width: 0; overflow: hidden; text-overflow: clip; vertical-align: bottom;
+}
 .lrviz-value[data-field="epoch"] { width: 4ch; }
 .lrviz-value[data-field="loss"] { width: 9.5ch; }
 .lrviz-value[data-field="w"], .lrviz-value[data-field="b"] { width: 9ch; }
