@@ -36,8 +36,8 @@ _STYLE = """
 /* The player fills the screen's height; the panels (or the chain-rule view) take what the
    status line, the banner and caption, and the controls leave, however those wrap. */
 .lrviz-player {
-  --lrviz-status-size: 24px;
-  --lrviz-control-size: 18px;
+  --lrviz-status-size: clamp(24px, 1.85vw, 34px);
+  --lrviz-control-size: clamp(18px, 1.4vw, 24px);
   display: flex;
   flex-direction: column;
   height: calc(100vh - 0.9rem);
@@ -57,7 +57,7 @@ _STYLE = """
 .lrviz-value[data-field="w"], .lrviz-value[data-field="b"] { width: 9ch; }
 .lrviz-value[data-field="dw"], .lrviz-value[data-field="db"] { width: 9.5ch; }
 .lrviz-of { display: inline-block; width: 6.5ch; }
-.lrviz-info { flex: none; font-size: 18px; }
+.lrviz-info { flex: none; font-size: clamp(18px, 1.4vw, 24px); }
 .lrviz-info select.lrviz-lessons { width: 14rem; min-height: 2.2rem; }
 .lrviz-banner, .lrviz-lesson { white-space: normal; }
 .lrviz-controls { margin: 0.3rem 0 0.1rem; flex: none; gap: 0.3rem 0.4rem; }

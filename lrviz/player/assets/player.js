@@ -733,7 +733,7 @@ class Player {
     this.dom.dataset.run = this.run;
     this.drawInfo(k);
     // The chain rule in the same frame, unless it is folded away (the lecture's panel view).
-    if (this.chain.dom.offsetParent !== null) this.chain.draw(k);
+    if (this.chainMode || !this.dom.classList.contains("lrviz-presenting")) this.chain.draw(k);
     this.updateButtons();
   }
 
