@@ -103,21 +103,26 @@ def screen_data(run: Run, view: str, lesson: Lesson | None) -> dict[str, Any]:
     }
 
 
+def live_epoch(run: Run, view: str) -> int:
+    """The epoch the server takes to be on screen: the player's report, else the link's."""
+    last = run.scene.last_epoch
+    player_state = st.session_state.get(PLAYER_KEY)
+    epoch = shown_epoch(player_state, view, last)
+    return link_epoch(view, epoch, last, player_state)
+
+
 def live_player_ui(
     payload: bytes,
     run: Run,
     view: str,
+    epoch: int,
     on_pick: Callable[[], None],
     link: Callable[[int], Mapping[str, str]],
-) -> int:
-    """Mount the player and its echo; returns the epoch the server takes to be on screen.
+) -> None:
+    """Mount the player and its echo of `epoch` (live_epoch's), and write the page's URL.
 
     Call inside an ``st.fragment``. link(epoch): the page's query parameters at that epoch.
     """
-    last = run.scene.last_epoch
-    player_state = st.session_state.get(PLAYER_KEY)
-    epoch = shown_epoch(player_state, view, last)
-    epoch = link_epoch(view, epoch, last, player_state)
     point = followed(view, run.scene.data.n)
     player_ui(
         payload,
@@ -131,7 +136,6 @@ def live_player_ui(
     write_link_ui(link(epoch))
     if st.session_state.pop(_FULL_RUN, False):
         st.rerun(scope="app")
-    return epoch
 
 
-__all__ = ["FOLLOW_KEY", "followed", "live_player_ui", "screen_data", "screen_ui"]
+__all__ = ["FOLLOW_KEY", "followed", "live_epoch", "live_player_ui", "screen_data", "screen_ui"]

@@ -417,14 +417,14 @@ class Player {
       this.lessonMenu.value = "";
       if (key) this.pickLesson(key);
     });
-    controls.append(speed, scrubWrap, chainBtn, logY, bowl, hide);
+    controls.append(speed, scrubWrap, chainBtn, logY, bowl);
     // The gallery's menu, then the lesson's title and caption and the banner (while presenting).
     this.info = el("div", { class: "lrviz-info" });
     const texts = el("div", { class: "lrviz-info-text" });
     this.banner = el("div", { class: "lrviz-banner", role: "note", "data-testid": "lrviz-banner", hidden: "" });
     this.lesson = el("div", { class: "lrviz-lesson", "data-testid": "lrviz-lesson", hidden: "" });
     texts.append(this.lesson, this.banner);
-    this.info.append(this.lessonMenu, texts);
+    this.info.append(this.lessonMenu, hide, texts);
 
     const panels = el("div", { class: "lrviz-panels" });
     this.plots = {};
