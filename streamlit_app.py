@@ -54,7 +54,14 @@ from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui, source_params
 from lrviz.ui.explain_ui import details_ui
 from lrviz.ui.gallery_ui import active_lesson
 from lrviz.ui.lecture_ui import presentation_ui, presenting
-from lrviz.ui.live_ui import followed, live_epoch, live_player_ui, screen_data, screen_ui
+from lrviz.ui.live_ui import (
+    PAGE_BANNER_KEY,
+    followed,
+    live_epoch,
+    live_player_ui,
+    screen_data,
+    screen_ui,
+)
 from lrviz.ui.page import page_setup_ui
 from lrviz.ui.scenarios import data_label
 from lrviz.ui.session import current_run_ui
@@ -90,7 +97,8 @@ def main() -> None:
     def player_fragment() -> None:
         at = live_epoch(run, current.view)
         if not presenting():  # the banner shows inside the player while presenting
-            banner_ui(run, at)
+            with st.container(key=PAGE_BANNER_KEY):
+                banner_ui(run, at)
         link = lambda k: link_params(run.settings, k, sources)  # noqa: E731
         live_player_ui(shown.payload, run, current.view, at, on_pick=apply_pick, link=link)
 

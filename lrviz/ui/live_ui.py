@@ -26,6 +26,8 @@ from lrviz.ui.status import banner
 
 FOLLOW_KEY = "lrviz_follow"
 """Session state: (view, point index) the chain-rule view follows; point 0 for a new run."""
+PAGE_BANNER_KEY = "lrviz_banner"
+"""Key of the container of the page's banner; the player hides it while it hides the future."""
 _FULL_RUN = "lrviz_full_run"  # set by a callback whose change needs the whole page run again
 
 
@@ -138,4 +140,12 @@ def live_player_ui(
         st.rerun(scope="app")
 
 
-__all__ = ["FOLLOW_KEY", "followed", "live_epoch", "live_player_ui", "screen_data", "screen_ui"]
+__all__ = [
+    "FOLLOW_KEY",
+    "PAGE_BANNER_KEY",
+    "followed",
+    "live_epoch",
+    "live_player_ui",
+    "screen_data",
+    "screen_ui",
+]

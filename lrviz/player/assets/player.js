@@ -532,6 +532,7 @@ class Player {
     if (this.hideFuture === null || this.presentSeen !== present) this.hideFuture = present;
     this.presentSeen = present;
     this.hideBox.checked = this.hideFuture;
+    document.body.classList.toggle("lrviz-hiding-future", this.hideFuture);
     this.lessonMenu.replaceChildren(el("option", { value: "" }, "Lessons…"));
     ((screen && screen.lessons) || []).forEach((lesson, i) => {
       this.lessonMenu.append(el("option", { value: lesson.key }, `${i + 1}  ${lesson.title}`));
@@ -564,6 +565,7 @@ class Player {
   setHideFuture(on) {
     this.hideFuture = on;
     this.hideBox.checked = on;
+    document.body.classList.toggle("lrviz-hiding-future", on);
     this.applyHide();
     if (this.p) this.draw(false);
   }
@@ -599,7 +601,8 @@ class Player {
       for (const b of screen.banners) if (b.from <= k) stage = b;
     }
     if (stage && stage.spoiler && this.hideFuture) stage = { kind: "info", text: `α = ${this.p.chain.lr}. Press Play (Space) to see where it goes.` };
-    const show = present && !!stage;
+    // While presenting, or while the future is hidden (the page's own banner is then hidden).
+    const show = (present || this.hideFuture) && !!stage;
     this.banner.hidden = !show;
     if (show) {
       const html = stage.text.replace(/[&<>]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[ch]).replace(/\*\*(.+?)\*\*/g, "<b>$1</b>");
