@@ -126,10 +126,15 @@ def shown_points(n: int, others: int = OTHERS_SHOWN) -> list[int]:
     return sorted({round(float(v)) for v in np.linspace(0, n - 1, others)})
 
 
-def _optimizer_fields(rp: Replay) -> dict[str, list[str]]:
-    """Update 0 of each epoch through the optimizer: its state before and after, as text."""
+def _optimizer_fields(rp: Replay) -> dict[str, Any]:
+    """Update 0 of each epoch through the optimizer: its state after it, and before it.
+
+    On the full batch the state before epoch k's update is the state after epoch k-1's, so only
+    the start's is sent ("first"); with mini-batches the state before is sent for every epoch.
+    """
     cfg = rp.config
-    out: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    first: dict[str, str] = {}
     if cfg.optimizer in ("momentum", "nesterov"):
         before = [s for s in rp.before if isinstance(s, MomentumState)]
         after = [s for s in rp.after if isinstance(s, MomentumState)]
@@ -148,6 +153,12 @@ def _optimizer_fields(rp: Replay) -> dict[str, list[str]]:
             out[f"s{p}"] = _texts([s.nu[k] for s in after_a])
             out[f"mh{p}"] = _texts([h[0][k] for h in hats])
             out[f"sh{p}"] = _texts([h[1][k] for h in hats])
+    if not rp.mini:
+        for name in [key for key in out if key[1:2] == "0"]:
+            values = out.pop(name)
+            if values:
+                first[name] = values[0]
+        out["first"] = first
     return out
 
 

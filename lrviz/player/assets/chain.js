@@ -247,6 +247,9 @@ class ChainView {
     const w1 = c.mini ? (k) => c.w1[k] : next(t.w);
     const b1 = c.mini ? (k) => c.b1[k] : next(t.b);
     const gsym = (p) => (c.mini ? d("L<sub>B</sub>", p) : d("L", p));
+    // The optimizer's state before update 0: sent per epoch with mini-batches; on the full
+    // batch it is the state after the epoch before (the start's for epoch 0).
+    const prior = (name, after) => (c[name] ? (k) => c[name][k] : (k) => (k === 0 ? c.first[name] : after[k - 1]));
     if (c.mini) {
       S.append(this.row([`Update 1 of ${c.updates} this epoch uses `, (k) => c.batch[k], ": batch loss L<sub>B</sub> = ", (k) => c.bl[k], `, ${gsym("w")} = `, gw, `, ${gsym("b")} = `, gb], { "data-eq": "batch" }));
     }
@@ -256,8 +259,8 @@ class ChainView {
         this.row([`b := b − α·${gsym("b")} = `, (k) => t.b[k], ` − ${c.lr} · `, (k) => operand(gb(k)), " = ", b1], { "data-eq": "update-b" }),
       );
     } else if (c.opt === "momentum" || c.opt === "nesterov") {
-      for (const [p, g, v0, v, after, now] of [["w", gw, c.v0w, c.vw, w1, t.w], ["b", gb, c.v0b, c.vb, b1, t.b]]) {
-        S.append(this.row([`v<sub>${p}</sub> := β·v<sub>${p}</sub> + ${gsym(p)} = ${c.beta} · `, (k) => operand(v0[k]), " + ", (k) => operand(g(k)), " = ", (k) => v[k]], { "data-eq": `velocity-${p}` }));
+      for (const [p, g, v0, v, after, now] of [["w", gw, prior("v0w", c.vw), c.vw, w1, t.w], ["b", gb, prior("v0b", c.vb), c.vb, b1, t.b]]) {
+        S.append(this.row([`v<sub>${p}</sub> := β·v<sub>${p}</sub> + ${gsym(p)} = ${c.beta} · `, (k) => operand(v0(k)), " + ", (k) => operand(g(k)), " = ", (k) => v[k]], { "data-eq": `velocity-${p}` }));
         if (c.opt === "nesterov") {
           S.append(this.row([`${p} := ${p} − α(${gsym(p)} + β·v<sub>${p}</sub>) = `, (k) => now[k], ` − ${c.lr} · (`, (k) => g(k), ` + ${c.beta} · `, (k) => operand(v[k]), ") = ", after], { "data-eq": `update-${p}` }));
         } else {
@@ -267,10 +270,10 @@ class ChainView {
     } else if (c.opt === "adam") {
       S.append(this.row(["Adam, step t = ", (k) => c.t[k], `: β₁ = ${c.beta1}, β₂ = ${c.beta2}, ε = ${c.eps}`], { "data-eq": "adam-t" }));
       // w in full, step by step; b the same way in one line, so the view fits a projector.
-      const m0 = c.m0w, s0 = c.s0w;
+      const m0 = prior("m0w", c.mw), s0 = prior("s0w", c.sw);
       S.append(
-        this.row([`m<sub>w</sub> := β₁m<sub>w</sub> + (1 − β₁)${gsym("w")} = ${c.beta1} · `, (k) => operand(m0[k]), ` + ${c.c1} · `, (k) => operand(gw(k)), " = ", (k) => c.mw[k]], { "data-eq": "m-w" }),
-        this.row([`v<sub>w</sub> := β₂v<sub>w</sub> + (1 − β₂)(${gsym("w")})² = ${c.beta2} · `, (k) => operand(s0[k]), ` + ${c.c2} · `, (k) => operand(gw(k)), "² = ", (k) => c.sw[k]], { "data-eq": "v-w" }),
+        this.row([`m<sub>w</sub> := β₁m<sub>w</sub> + (1 − β₁)${gsym("w")} = ${c.beta1} · `, (k) => operand(m0(k)), ` + ${c.c1} · `, (k) => operand(gw(k)), " = ", (k) => c.mw[k]], { "data-eq": "m-w" }),
+        this.row([`v<sub>w</sub> := β₂v<sub>w</sub> + (1 − β₂)(${gsym("w")})² = ${c.beta2} · `, (k) => operand(s0(k)), ` + ${c.c2} · `, (k) => operand(gw(k)), "² = ", (k) => c.sw[k]], { "data-eq": "v-w" }),
         this.row([`m̂<sub>w</sub> = m<sub>w</sub>/(1 − β₁<sup>t</sup>) = `, (k) => c.mhw[k], `, &nbsp;v̂<sub>w</sub> = v<sub>w</sub>/(1 − β₂<sup>t</sup>) = `, (k) => c.shw[k]], { "data-eq": "hat-w" }),
         this.row([`w := w − α·m̂<sub>w</sub>/(√v̂<sub>w</sub> + ε) = `, (k) => t.w[k], ` − ${c.lr} · `, (k) => operand(c.mhw[k]), "/(√", (k) => c.shw[k], " + ε) = ", w1], { "data-eq": "update-w" }),
         this.row(["b likewise: m<sub>b</sub> = ", (k) => c.mb[k], ", v<sub>b</sub> = ", (k) => c.sb[k], ", m̂<sub>b</sub> = ", (k) => c.mhb[k], ", v̂<sub>b</sub> = ", (k) => c.shb[k], ", b := ", (k) => t.b[k], " − α·m̂<sub>b</sub>/(√v̂<sub>b</sub> + ε) = ", b1], { "data-eq": "adam-b" }),
