@@ -44,7 +44,7 @@ _STYLE = """
   box-sizing: border-box;
 }
 .lrviz-status {
-  top: 0.4rem; padding: 0.15rem 0.75rem; gap: 0 1.1rem;
+  top: 0.4rem; padding: 0.15rem 0.5rem; gap: 0 0.55rem;
   flex-wrap: nowrap; overflow: hidden; white-space: nowrap; flex: none;
 }
 /* Fixed widths: the line never wraps and nothing moves as the numbers change. */
@@ -53,10 +53,9 @@ _STYLE = """
   min-width: 0; overflow: hidden; text-overflow: clip; vertical-align: bottom;
 }
 .lrviz-value[data-field="epoch"] { width: 4ch; }
-.lrviz-value[data-field="loss"] { width: 9.5ch; }
-.lrviz-value[data-field="w"], .lrviz-value[data-field="b"] { width: 9ch; }
-.lrviz-value[data-field="dw"], .lrviz-value[data-field="db"] { width: 9.5ch; }
-.lrviz-of { display: inline-block; width: 6.5ch; }
+/* Room for the widest number fmt writes, "−1.234×10⁻¹⁵". */
+.lrviz-status .lrviz-value:not([data-field="epoch"]) { width: 11ch; }
+.lrviz-of { display: inline-block; width: 6ch; }
 .lrviz-info { flex: none; font-size: clamp(18px, 1.4vw, 24px); }
 .lrviz-info select.lrviz-lessons { width: 14rem; min-height: 2.2rem; }
 .lrviz-banner, .lrviz-lesson { white-space: normal; }

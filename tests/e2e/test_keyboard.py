@@ -248,6 +248,9 @@ def _screen(page: Page) -> dict[str, object]:
           return {
             epoch: root.dataset.epoch,
             statusLines: Math.round(status.clientHeight / field.getBoundingClientRect().height),
+            clipped: [...status.querySelectorAll('.lrviz-value')]
+              .filter((n) => n.scrollWidth > n.clientWidth + 1).map((n) => n.textContent),
+            statusFits: status.scrollWidth <= status.clientWidth + 1,
             banner: shown('[data-testid="lrviz-banner"]'),
             lesson: shown('[data-testid="lrviz-lesson"]'),
             bottom: Math.max(...bottoms),
@@ -301,7 +304,8 @@ def test_every_lesson_fits_the_projector_at_its_start_and_end(
             shown = _screen(page)
             where = f"lesson {number} ({lesson.title}) at its {moment}"
             assert shown["bottom"] <= shown["height"] and shown["scroll"] <= 0, (where, shown)
-            assert shown["statusLines"] == 1, (where, shown)
+            assert shown["statusLines"] == 1 and shown["statusFits"], (where, shown)
+            assert shown["clipped"] == [], (where, shown["clipped"])
             assert shown["banner"], where
             assert shown["lesson"] and lesson.title in shown["lesson"], (where, shown["lesson"])
             if moment == "start":
