@@ -22,9 +22,14 @@ How the page works, and why:
   and ignores reports about an earlier run. The server echoes its view back through a second,
   hidden component (``lrviz_sync``), which restores the epoch if the player is remounted and lets
   browser tests check that the server agrees.
-* The chain-rule panel below the player follows one data point; the fit panel rings it. The
-  choice reaches the player through a third tiny component (``lrviz_mark``), so choosing a point
-  resends no figure; a click on a data point in the fit panel chooses it in the panel's selector.
+* The chain-rule view is part of the player (``chain.js``), drawn in the same frame as the
+  panels from per-epoch text that Python formats from the core's records
+  (``lrviz/explain/live.py``); the followed point's numbers come apart (``lrviz_mark``), so
+  following another point resends no run. Presentation mode shows it large in place of the
+  panels (key C). The tables of one chosen epoch sit below the player, on request.
+* Everything that changes with a Step (the echo, the banner, the URL) runs in an
+  ``st.fragment`` with the player (``lrviz/ui/live_ui.py``): a Step, Back, scrub, Pause or a new
+  point to follow reruns that fragment only; a new start or a lesson asks for a full run.
 * The URL's query parameters hold the screen (data, settings, presentation mode, epoch): read
   once when a session opens (``lrviz/ui/share_ui.py``, every value clamped or dropped with a
   notice), rewritten at the end of every run. A link's epoch is echoed to the player until the
@@ -42,20 +47,26 @@ import dataclasses
 import streamlit as st
 
 from lrviz.core import curvature
-from lrviz.player.component import PLAYER_KEY, player_ui, plotly_js_url
-from lrviz.player.cursor import shown_epoch
-from lrviz.player.mark import mark_of
+from lrviz.player.component import plotly_js_url
 from lrviz.ui.compare_ui import with_pins
 from lrviz.ui.data_source import data_params_keys
-from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui
-from lrviz.ui.explain_ui import explain_ui
+from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui, source_params
+from lrviz.ui.explain_ui import details_ui
+from lrviz.ui.gallery_ui import active_lesson
 from lrviz.ui.lecture_ui import presentation_ui, presenting
+from lrviz.ui.live_ui import (
+    PAGE_BANNER_KEY,
+    followed,
+    live_epoch,
+    live_player_ui,
+    screen_data,
+    screen_ui,
+)
 from lrviz.ui.page import page_setup_ui
-from lrviz.ui.point_ui import apply_point, followed_point
 from lrviz.ui.scenarios import data_label
 from lrviz.ui.session import current_run_ui
 from lrviz.ui.settings import apply_pick, settings_notes_ui, settings_ui
-from lrviz.ui.share_ui import link_epoch, link_notices_ui, read_link_ui
+from lrviz.ui.share_ui import link_notices_ui, link_params, read_link_ui
 from lrviz.ui.status import banner_ui
 from lrviz.ui.tools_ui import tools_ui
 
@@ -73,20 +84,28 @@ def main() -> None:
     current = current_run_ui(data, settings, theme, plotly_js_url())
     run = current.run
     downloads_ui(active, run.scene.history)
-    player_state = st.session_state.get(PLAYER_KEY)
-    epoch = shown_epoch(player_state, current.view, run.scene.last_epoch)
-    epoch = link_epoch(current.view, epoch, run.scene.last_epoch, player_state)
+    epoch = live_epoch(run, current.view)
     link_notices_ui(current.view)
     settings_notes_ui(run)
-    if not presenting():  # in a lecture the screen holds the player alone
-        banner_ui(run, epoch)
-    shown = with_pins(current, data_label(active.source), theme, plotly_js_url())
-    # The panel below follows one point; the fit panel rings it (none while presenting).
-    mark = None if presenting() else mark_of(data, followed_point(data.n))
-    player_ui(shown.payload, shown.view, epoch, on_pick=apply_pick, mark=mark, on_point=apply_point)
-    if not presenting():  # the chain-rule panel sits below the player, outside the projected view
-        with st.spinner(f"Replaying the run to epoch {epoch} for the chain-rule panel…"):
-            explain_ui(data, run.settings.config, run.settings.w0, run.settings.b0, epoch)
+    name = data_label(active.source)
+    shown = with_pins(current, name, theme, plotly_js_url())
+    lesson = active_lesson(run.settings, name)
+    screen_ui(screen_data(run, current.view, lesson))
+    sources = source_params()
+
+    # A Step, Back, scrub, Pause or a new point to follow reruns only this (see live_ui).
+    @st.fragment
+    def player_fragment() -> None:
+        at = live_epoch(run, current.view)
+        if not presenting():  # the banner shows inside the player while presenting
+            with st.container(key=PAGE_BANNER_KEY):
+                banner_ui(run, at)
+        link = lambda k: link_params(run.settings, k, sources)  # noqa: E731
+        live_player_ui(shown.payload, run, current.view, at, on_pick=apply_pick, link=link)
+
+    player_fragment()
+    if not presenting():
+        details_ui(data, run, followed(current.view, data.n))
     tools_ui(active, current, epoch)
 
 

@@ -45,6 +45,7 @@ PROBE_JS = """
 (() => {
   const probe = window.__bench = {
     keys: [], frames: [], mismatches: 0, blank: 0, nodes: [], observing: false,
+    chainFrames: 0, chainMismatches: 0,
   };
   window.addEventListener('keydown', (e) => {
     const node = document.querySelector('[data-field="epoch"]');
@@ -57,6 +58,7 @@ PROBE_JS = """
     const panels = [...document.querySelectorAll('.lrviz-panel')];
     const charts = [...document.querySelectorAll('.lrviz-plot:not([hidden])')];
     const layers = [...document.querySelectorAll('svg.lrviz-overlay')];
+    const chain = document.querySelector('[data-testid="lrviz-chain"]');
     new MutationObserver(() => {
       const epoch = Number(node.textContent);
       const frame = {t: performance.now(), epoch, painted: null};
@@ -65,6 +67,11 @@ PROBE_JS = """
       requestAnimationFrame(() => setTimeout(() => { frame.painted = performance.now(); }, 0));
       for (const panel of panels) {
         if (panel.dataset.epoch !== String(epoch)) probe.mismatches += 1;
+      }
+      // The chain-rule view, drawn in the same frame (while it is on screen).
+      if (chain && chain.offsetParent !== null) {
+        probe.chainFrames += 1;
+        if (chain.dataset.epoch !== String(epoch)) probe.chainMismatches += 1;
       }
       // A chart without its plotly svg, or a moving layer with nothing drawn, is a blank.
       for (const chart of charts) if (!chart.querySelector('.main-svg')) probe.blank += 1;
@@ -193,14 +200,15 @@ def reset(page: Page, wire: Wire) -> None:
     settle(page, wire)
 
 
-def bench_steps(page: Page, wire: Wire, count: int) -> dict[str, float]:
-    """Press → count times; latency key-down -> new epoch everywhere, bytes per Step."""
+def bench_steps(page: Page, wire: Wire, count: int, pid: int) -> dict[str, float]:
+    """Press → count times; latency key-down -> new epoch everywhere, bytes, messages and server
+    CPU per Step (from the key press until the websocket has been quiet for 0.15 s)."""
     reset(page, wire)
     unfocus(page)
-    latencies, agree, sizes = [], [], []
+    latencies, agree, sizes, messages, cpu = [], [], [], [], []
     for _ in range(count):
         before_frames = page.evaluate("window.__bench.frames.length")
-        before_bytes = wire.bytes
+        before_bytes, before_msgs, before_cpu = wire.bytes, wire.messages, cpu_seconds(pid)
         epoch = shown(page)
         page.keyboard.press("ArrowRight")
         page.wait_for_function(
@@ -214,12 +222,17 @@ def bench_steps(page: Page, wire: Wire, count: int) -> dict[str, float]:
         agree.append(wait_server(page, epoch + 1))
         settle(page, wire, quiet_s=0.15)
         sizes.append(wire.bytes - before_bytes)
+        messages.append(wire.messages - before_msgs)
+        cpu.append(cpu_seconds(pid) - before_cpu)
     latencies.sort()
     return {
         "p50_ms": statistics.median(latencies),
         "p95_ms": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
         "server_p50_ms": 1000 * statistics.median(agree),
         "bytes_per_step": statistics.median(sizes),
+        "messages_per_step": statistics.median(messages),
+        # /proc counts CPU in clock ticks (10 ms): the mean over many Steps resolves below that.
+        "server_cpu_ms_per_step": 1000 * statistics.mean(cpu),
     }
 
 
@@ -228,7 +241,10 @@ def bench_play(page: Page, wire: Wire, pid: int, rate: int, seconds: float) -> d
     reset(page, wire)
     set_speed(page, rate)
     unfocus(page)
-    page.evaluate("window.__bench.frames = []; window.__bench.mismatches = 0;")
+    page.evaluate(
+        "window.__bench.frames = []; window.__bench.mismatches = 0;"
+        " window.__bench.chainFrames = 0; window.__bench.chainMismatches = 0;"
+    )
     page.evaluate("window.__bench.blank = 0; window.__bench.mark()")
     bytes0, msgs0, cpu0 = wire.bytes, wire.messages, cpu_seconds(pid)
     page.keyboard.press(" ")
@@ -248,6 +264,8 @@ def bench_play(page: Page, wire: Wire, pid: int, rate: int, seconds: float) -> d
         "epochs_per_s": (len(epochs) - 1) / span_s if span_s else 0.0,
         "frames": len(frames),
         "panel_mismatches": page.evaluate("window.__bench.mismatches"),
+        "chain_frames": page.evaluate("window.__bench.chainFrames"),
+        "chain_mismatches": page.evaluate("window.__bench.chainMismatches"),
         "chart_nodes_removed": page.evaluate("window.__bench.removed()"),
         "blank_layers": page.evaluate("window.__bench.blank"),
         "ws_bytes_per_epoch": (bytes1 - bytes0) / max(played, 1),
@@ -302,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         settle(page, wire)
         load_bytes = wire.bytes
         page.evaluate("window.__bench.start()")
-        steps = bench_steps(page, wire, args.steps)
+        steps = bench_steps(page, wire, args.steps, server.pid)
         play30 = bench_play(page, wire, server.pid, 30, args.play_seconds)
         play60 = bench_play(page, wire, server.pid, 60, args.play_seconds)
         fast = bench_play(page, wire, server.pid, 600, 1.2)
@@ -321,6 +339,10 @@ def main(argv: list[str] | None = None) -> int:
             f"chart nodes removed: {r['chart_nodes_removed']}, blank charts: {r['blank_layers']}"
         )
         print(
+            f"      chain-rule view: {r['chain_frames']} frames checked, "
+            f"{r['chain_mismatches']} out of step with the status line"
+        )
+        print(
             f"      during Play: {r['ws_bytes_per_epoch']:.1f} ws bytes/epoch, "
             f"{r['ws_messages_during_play']} ws messages, server CPU {r['server_cpu_s']:.2f} s "
             f"(idle for as long: {idle:.2f} s)"
@@ -336,8 +358,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"  Step (→): {steps['p50_ms']:.1f} ms p50, {steps['p95_ms']:.1f} ms p95 on screen; "
-        f"server echo {steps['server_p50_ms']:.0f} ms p50; {steps['bytes_per_step']:.0f} ws bytes"
-        " per Step"
+        f"server echo {steps['server_p50_ms']:.0f} ms p50"
+    )
+    print(
+        f"  Per Step: {steps['bytes_per_step']:.0f} ws bytes, {steps['messages_per_step']:.0f} ws "
+        f"messages, {steps['server_cpu_ms_per_step']:.1f} ms server CPU "
+        f"(goal <= 3000 bytes, <= 10 ms)"
     )
     return 0
 

@@ -30,7 +30,7 @@ def told(at: AppTest, key: str) -> Any:
 
 
 def mark_told(at: AppTest) -> dict[str, Any]:
-    return json.loads(told(at, MARK_KEY).json)
+    return json.loads(told(at, MARK_KEY).bytes)
 
 
 def trace(fig: Any, uid: str) -> Any:
@@ -42,36 +42,58 @@ def trace(fig: Any, uid: str) -> Any:
 # ---- the app --------------------------------------------------------------------------------
 
 
-def test_choosing_a_point_in_the_panel_tells_the_player_that_point() -> None:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+def test_following_a_point_tells_the_player_that_point_and_its_numbers() -> None:
+    at = AppTest.from_function(_follow_page, args=(APP,), default_timeout=60).run()
     assert not at.exception
     payload_before = told(at, PLAYER_KEY).bytes
-    at.selectbox(key="explain:point").set_value(3).run()
+    view = json.loads(payload_before)["run"]
+    assert mark_told(at)["point"]["i"] == 0
+    at.session_state[PLAYER_KEY] = {"point": 3}
+    at.session_state["follow_now"] = True
+    at.run()
     assert not at.exception
     data = at.session_state["lrviz_run"].run.scene.data
     mark = mark_told(at)
+    assert mark["run"] == view
     assert mark["point"] == {"i": 3, "x": float(data.x[3]), "y": float(data.y[3])}
-    assert mark["run"] == json.loads(told(at, PLAYER_KEY).bytes)["run"]
-    # The run's bytes are untouched: choosing a point resends nothing big.
+    # The followed point's numbers for every epoch come with it: y_hat_3 at epoch 0 is b0 + w0*x.
+    assert mark["chain"]["i"] == 3 and mark["chain"]["yh"][0] == "0"
+    assert len(mark["chain"]["g"]) == at.session_state["lrviz_run"].run.scene.last_epoch + 1
+    # The run's bytes are untouched: following a point resends nothing big.
     assert told(at, PLAYER_KEY).bytes == payload_before
-    at.selectbox(key="explain:point").set_value(1).run()
-    assert mark_told(at)["point"]["i"] == 1
 
 
-def test_a_click_on_a_data_point_moves_the_panel() -> None:
+def _follow_page(app: str) -> None:
+    # The app, with the player's point report handed to the callback the component would call.
+    import runpy
+
+    import streamlit as st
+
+    from lrviz.ui import live_ui
+
+    if st.session_state.pop("follow_now", False):
+        view = st.session_state["lrviz_run"].view
+        live_ui._on_point(view)
+    runpy.run_path(app)
+
+
+def test_a_followed_point_is_kept_per_run_and_checked() -> None:
     def page() -> None:
         import streamlit as st
 
         from lrviz.player.component import PLAYER_KEY
-        from lrviz.ui.point_ui import apply_point
+        from lrviz.ui.live_ui import FOLLOW_KEY, _on_point, followed
 
         st.session_state[PLAYER_KEY] = {"point": 2}
-        apply_point()
-        st.text(f"{st.session_state['explain:point']} {st.session_state['explain:point_number']}")
+        _on_point("run-a")
+        st.text(f"{followed('run-a', 5)} {followed('run-b', 5)} {followed('run-a', 2)}")
+        st.session_state[FOLLOW_KEY] = ("run-a", True)
+        st.text(f"{followed('run-a', 5)}")
 
     at = AppTest.from_function(page).run()
     assert not at.exception
-    assert at.text[0].value == "2 2"
+    assert at.text[0].value == "2 0 0"
+    assert at.text[1].value == "0"
 
 
 @pytest.mark.parametrize("state", [None, {}, {"point": -1}, {"point": "3"}, {"point": True}])

@@ -10,23 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
-from lrviz.player.mark import Mark, mark_data
+from lrviz.player.mark import Mark, encode_mark
 
 PLAYER_KEY = "lrviz_player"
 SYNC_KEY = "lrviz_sync"
 MARK_KEY = "lrviz_mark"
+SCREEN_KEY = "lrviz_screen"
 _ASSETS = Path(__file__).with_name("assets")
 _PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 
+# The chain-rule view (chain.js) is drawn by the player in the same frame as the panels; its
+# code goes first in the player's module.
 _PLAYER = st.components.v2.component(
     "lrviz.player",
-    js=(_ASSETS / "player.js").read_text(encoding="utf-8"),
-    css=(_ASSETS / "player.css").read_text(encoding="utf-8"),
+    js="\n".join(
+        (_ASSETS / name).read_text(encoding="utf-8") for name in ("chain.js", "player.js")
+    ),
+    css="\n".join(
+        (_ASSETS / name).read_text(encoding="utf-8") for name in ("player.css", "chain.css")
+    ),
     # Plotly puts its stylesheet in the page head; inside a shadow root it would not apply.
     isolate_styles=False,
 )
@@ -35,6 +43,9 @@ _SYNC = st.components.v2.component(
 )
 _MARK = st.components.v2.component(
     "lrviz.mark", js=(_ASSETS / "mark.js").read_text(encoding="utf-8"), isolate_styles=False
+)
+_SCREEN = st.components.v2.component(
+    "lrviz.screen", js=(_ASSETS / "screen.js").read_text(encoding="utf-8"), isolate_styles=False
 )
 
 
@@ -59,16 +70,18 @@ def player_ui(
     run_id: str,
     server_epoch: int,
     on_pick: Callable[[], None],
-    mark: Mark | None = None,
+    mark: Mark | bytes | None = None,
     on_point: Callable[[], None] = _ignore,
+    on_lesson: Callable[[], None] = _ignore,
 ) -> None:
     """Mount the player with this run's payload, and the hidden echo of the server's epoch.
 
     The payload bytes stay identical while the run does, so Streamlit sends them once and
     afterwards only a reference. The echo is a few bytes and changes with every report.
-    mark: the data point to ring in the fit panel, sent the same way as the echo, so choosing
-    another point costs a few bytes too. on_point: called when a data point in the fit panel is
-    clicked; the index is st.session_state[PLAYER_KEY]["point"] (see mark.picked_point).
+    mark: the data point the chain-rule view follows, as mark.encode_mark's bytes (with its
+    numbers for every epoch), or a Mark to ring it only. on_point: called when a point is
+    chosen in the player; the index is st.session_state[PLAYER_KEY]["point"] (see
+    mark.picked_point). on_lesson: a lesson picked in the player's menu, its key in ["lesson"].
     """
     _PLAYER(
         key=PLAYER_KEY,
@@ -77,6 +90,13 @@ def player_ui(
         on_cursor_change=_ignore,
         on_pick_change=on_pick,
         on_point_change=on_point,
+        on_lesson_change=on_lesson,
     )
     _SYNC(key=SYNC_KEY, data={"run": run_id, "epoch": server_epoch})
-    _MARK(key=MARK_KEY, data=mark_data(run_id, mark))
+    told = mark if isinstance(mark, bytes) else encode_mark(run_id, mark)
+    _MARK(key=MARK_KEY, data=told)
+
+
+def screen_ui(screen: dict[str, Any]) -> None:
+    """Tell the player about the page around the run (see lrviz.ui.live_ui.screen_data)."""
+    _SCREEN(key=SCREEN_KEY, data=screen)

@@ -1,7 +1,8 @@
-"""The data point the chain-rule panel follows, as the few bytes the fit panel needs to ring it."""
+"""The data point the chain-rule view follows: its ring in the fit panel and its numbers."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -26,6 +27,15 @@ def mark_of(data: Dataset, point: int | None) -> Mark | None:
 def mark_data(run_id: str, mark: Mark | None) -> dict[str, Any]:
     """What the player is told: {run, point: {i, x, y} | None}; the run guards a stale mark."""
     return {"run": run_id, "point": None if mark is None else mark._asdict()}
+
+
+def encode_mark(run_id: str, mark: Mark | None, chain: dict[str, Any] | None = None) -> bytes:
+    """mark_data as UTF-8 JSON bytes, with the followed point's per-epoch numbers under "chain"
+    (lrviz.explain.live.point_data). Bytes, so an unchanged choice is sent once per session
+    and afterwards only referred to."""
+    body = {**mark_data(run_id, mark), "chain": chain}
+    text = json.dumps(body, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
 
 
 def picked_point(state: Mapping[str, Any] | None) -> int | None:

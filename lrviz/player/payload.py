@@ -1,7 +1,8 @@
 """Everything the browser needs to play one run, as compact JSON bytes sent once per run.
 
-O(epochs + n): the trajectory arrays, each epoch's status text, and the four figures at epoch 0
-(the player redraws only their dynamic traces, from the arrays).
+O(epochs + n): the trajectory arrays, each epoch's status text, the four figures at epoch 0
+(the player redraws only their dynamic traces, from the arrays), and the chain-rule view's
+numbers for every epoch (lrviz.explain.live; the followed point's come apart, see mark.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from lrviz.data.standardize import Scaling, to_original
+from lrviz.explain.live import chain_data, replay
 from lrviz.explain.numbers import fmt
 from lrviz.figures import plot_bowl, plot_contour, plot_fit, plot_loss_curve
 from lrviz.figures.bowl import bowl_top
@@ -76,6 +78,25 @@ def _intra(run: Run) -> dict[str, list[float] | list[int]] | None:
     }
 
 
+GHOST = "loss.whole_run"
+"""uid given to the loss figure's grey curve of the whole run, which hiding the future hides."""
+
+
+def _mark_ghost(loss: dict[str, Any]) -> dict[str, Any]:
+    # The one static line of the loss figure that reaches past the epoch on screen.
+    for trace in loss["data"]:
+        if trace.get("name") == "whole run" and not trace.get("uid"):
+            trace["uid"] = GHOST
+    return loss
+
+
+def chain(run: Run) -> dict[str, Any]:
+    """The chain-rule view's numbers for every epoch of the run (lrviz.explain.live)."""
+    scene, s = run.scene, run.settings
+    rp = replay(scene.data, s.config, s.w0, s.b0, scene.last_epoch)
+    return chain_data(rp, scene.data)
+
+
 def payload_key(run_id: str, theme: Theme, plotly_url: str) -> str:
     """Names one payload: the run, drawn with a theme, loading plotly.js from a URL."""
     digest = hashlib.sha256(f"{run_id}|{theme!r}|{plotly_url}".encode())
@@ -108,7 +129,7 @@ def payload(
         "figures": {
             "fit": _figure(plot_fit(scene, 0, theme)),
             "contour": _figure(plot_contour(scene, 0, theme)),
-            "loss": _figure(plot_loss_curve(scene, 0, theme, log_y=True)),
+            "loss": _mark_ghost(_figure(plot_loss_curve(scene, 0, theme, log_y=True))),
             "bowl": _figure(plot_bowl(scene, 0, theme)),
         },
         "traj": {
@@ -130,6 +151,8 @@ def payload(
         "optimum_loss_text": optimum_text(scene),
         "fit_units": FIT_UNITS if scene.x_scaling is not None else "",
         **_unit_labels(run),
+        "ghost_uid": GHOST,
+        "chain": chain(run),
         "geom": {
             "fit_x": list(scene.fit_x),
             "res_x": scene.data.x[idx].tolist(),

@@ -28,6 +28,7 @@ from lrviz.explain import (
     verdict,
 )
 from lrviz.figures.pull import plot_point_pull
+from lrviz.player.run import Run
 
 TABLE_ROWS = 50
 """Rows per page of the per-point and per-update tables."""
@@ -120,6 +121,33 @@ def explain_ui(
     with tab_updates:
         _updates_table(rec, key)
     return point
+
+
+DETAILS_KEY = "lrviz_details"
+"""Session state: the switch that shows the tables of one chosen epoch."""
+
+
+def details_ui(data: Dataset, run: Run, point: int) -> None:
+    """Below the player: every point, the gradient check and each update of one chosen epoch.
+
+    Off until asked for, and for an epoch typed here, not the one on screen: the live view in the
+    player follows the epoch on screen; these tables are drawn by the server, so they do not.
+    """
+    last = run.scene.last_epoch
+    if not st.toggle(
+        "Tables of one epoch: every point, the gradient check, each update",
+        key=DETAILS_KEY,
+        help="The chain-rule view in the player follows every frame; these tables are for one "
+        "epoch you choose.",
+    ):
+        return
+    epoch = int(
+        st.number_input(
+            f"Epoch to tabulate, 0 to {last}", 0, max(last, 0), key=f"{DETAILS_KEY}:epoch"
+        )
+    )
+    s = run.settings
+    explain_ui(data, s.config, s.w0, s.b0, epoch, selected=point, key="details")
 
 
 def _choose_point(pts: PerPoint, selected: int | None, key: str) -> int:

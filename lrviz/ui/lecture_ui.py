@@ -26,27 +26,54 @@ LECTURE_THEME: Theme = replace(
 )
 """Chart text 19 px, titles 21 px, lines and markers a quarter thicker, stronger rings."""
 
-# Heights that fit 720 px: the status line (28 px type), the controls, each panel's header; the
-# rest goes to the plots. Streamlit's header bar becomes a transparent strip holding only the
-# button that opens the sidebar again.
+# Streamlit's header bar becomes a transparent strip holding only the button that opens the
+# sidebar again; the player takes the whole height below it (see the flex layout).
 _STYLE = """
 <style>
 [data-testid="stHeader"] { background: transparent; height: 2.2rem; }
 [data-testid="stDecoration"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding: 0.4rem 1rem 0 3.2rem; }
+/* The player fills the screen's height; the panels (or the chain-rule view) take what the
+   status line, the banner and caption, and the controls leave, however those wrap. */
 .lrviz-player {
-  --lrviz-status-size: 30px;
-  --lrviz-control-size: 19px;
-  --lrviz-plot-height: max(260px, calc(100vh - 162px));
+  --lrviz-status-size: clamp(24px, 1.85vw, 34px);
+  --lrviz-control-size: clamp(18px, 1.4vw, 24px);
+  display: flex;
+  flex-direction: column;
+  height: calc(100vh - 0.9rem);
+  box-sizing: border-box;
 }
-.lrviz-status { top: 0.4rem; padding: 0.15rem 0.75rem; gap: 0.1rem 1.25rem; }
-.lrviz-controls { margin: 0.35rem 0 0.1rem; }
-.lrviz-controls button, .lrviz-controls select { min-height: 2.5rem; }
-.lrviz-controls select { width: 12rem; }
-.lrviz-toggle input { width: 1.35rem; height: 1.35rem; }
-.lrviz-head { height: 1.9rem; }
+.lrviz-status {
+  top: 0.4rem; padding: 0.15rem 0.5rem; gap: 0 0.55rem;
+  flex-wrap: nowrap; overflow: hidden; white-space: nowrap; flex: none;
+}
+/* Fixed widths: the line never wraps and nothing moves as the numbers change. */
+.lrviz-status .lrviz-field { flex: none; }
+.lrviz-status .lrviz-value {
+  min-width: 0; overflow: hidden; text-overflow: clip; vertical-align: bottom;
+}
+.lrviz-value[data-field="epoch"] { width: 4ch; }
+/* Room for the widest number fmt writes, "−1.234×10⁻¹⁵". */
+.lrviz-status .lrviz-value:not([data-field="epoch"]) { width: 11ch; }
+.lrviz-of { display: inline-block; width: 6ch; }
+.lrviz-info { flex: none; font-size: clamp(18px, 1.4vw, 24px); }
+.lrviz-info select.lrviz-lessons { width: 14rem; min-height: 2.2rem; }
+.lrviz-banner, .lrviz-lesson { white-space: normal; }
+.lrviz-controls { margin: 0.3rem 0 0.1rem; flex: none; gap: 0.3rem 0.4rem; }
+.lrviz-controls button, .lrviz-controls select { min-height: 2.3rem; padding: 0.2rem 0.5rem; }
+.lrviz-controls select { width: 10rem; }
+.lrviz-toggle input { width: 1.3rem; height: 1.3rem; }
+.lrviz-panels { flex: 1 1 0; min-height: 0; grid-template-rows: minmax(0, 1fr); }
+.lrviz-panel { display: flex; flex-direction: column; min-height: 0; }
+.lrviz-layers { flex: 1 1 0; height: auto; min-height: 0; }
+.lrviz-plot { height: 100%; }
+.lrviz-plot.lrviz-bowl { flex: 1 1 0; height: auto; min-height: 0; }
+.lrviz-head { height: 1.9rem; flex: none; }
 .lrviz-title { font-size: 22px; }
 .lrviz-sub { font-size: 19px; }
+/* In a lecture the chain rule is its own view (key C), in place of the panels. */
+.lrviz-player:not(.lrviz-chain-mode) .lrviz-chain { display: none; }
+.lrviz-player.lrviz-chain-mode .lrviz-chain { flex: 1 1 0; min-height: 0; overflow: hidden; }
 </style>
 """
 
@@ -66,7 +93,8 @@ def presentation_ui() -> Theme:
         "Presentation mode",
         key=PRESENT_KEY,
         help="Large type, thick lines, only the player on screen; for a projector at "
-        "1280×720. Keys: → Step, ← Back, Space Play/Pause, Home Reset, + / − speed. "
+        "1280×720. Keys: → Step, ← Back, Space Play/Pause, Home Reset, End last epoch, + / − "
+        "speed, C chain rule, 1-8 lessons. "
         "Shared links keep it (present=1).",
     )
     if not presenting():

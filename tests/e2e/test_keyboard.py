@@ -1,5 +1,6 @@
-"""Lecture use in Chromium: the keyboard alone drives the player, a link reopens the same screen
-in a fresh browser, and presentation mode fits a 1280x720 projector without scrolling.
+"""Lecture use in Chromium: the keyboard alone drives the player (after any click), a link
+reopens the same screen in a fresh browser, and presentation mode fits a 1280x720 projector
+without scrolling, for every lesson of the gallery at its start and its end.
 
 Expected numbers come from lrviz.core on the link's data and settings, never from the page.
 """
@@ -182,7 +183,8 @@ def test_presentation_mode_fits_a_projector_without_scrolling(
           };
         }"""
     )
-    assert sizes["status"] >= 28
+    # 24 px keeps the six fixed-width fields of the status line on one line at 1280 px.
+    assert sizes["status"] >= 24
     assert sizes["chartTexts"] > 10 and sizes["smallestChartText"] >= 18
     assert max(sizes["bottoms"]) <= sizes["height"]
     assert sizes["scroll"] <= 0
@@ -190,3 +192,137 @@ def test_presentation_mode_fits_a_projector_without_scrolling(
     # Nothing but the player in the main area: no banner, no gallery.
     assert page.locator('[data-testid="stMain"] [data-testid="stAlertContainer"]').count() == 0
     assert page.locator('[data-testid="stMain"] [data-testid="stButton"]').count() == 0
+
+
+def test_keys_drive_the_player_after_any_click(goto_app: Callable[..., Page]) -> None:
+    page = goto_app("lr=0.01&epochs=40")
+    wait_ready(page)
+    # A slider clicked in the sidebar does not take the player's keys (End once set α to 2).
+    slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]')
+    slider.first.locator("xpath=..").click(force=True)  # the thumb; its input takes the focus
+    assert page.evaluate("document.activeElement.type") == "range"
+    value = slider.first.input_value()
+    press(page, "End", 40)
+    press(page, "ArrowLeft", 39)
+    press(page, "Home", 0)
+    assert slider.first.input_value() == value
+    # The player's own speed list, focused, leaves its arrows to the player.
+    speed = page.locator(f'{PLAYER} [data-ctl="speed"]')
+    chosen = speed.input_value()
+    speed.focus()
+    press(page, "ArrowRight", 1)
+    assert speed.input_value() == chosen
+    # A button of the page, clicked: Space plays and pauses instead of pressing it again.
+    page.locator('[data-testid="stSidebar"] [role="tab"]').first.click()
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=\"lrviz-player\"]').dataset.epoch) > 2",
+        timeout=WAIT_MS,
+    )
+    page.keyboard.press("Space")
+    paused = int(status(page)["epoch"])
+    page.wait_for_function(AGREED_JS, arg=paused, timeout=WAIT_MS)
+    # A text field being edited keeps its keys.
+    field = page.locator('[data-testid="stSidebar"] input[type="number"]:visible').first
+    field.click()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("End")
+    page.wait_for_timeout(300)
+    assert int(status(page)["epoch"]) == paused
+
+
+def _screen(page: Page) -> dict[str, object]:
+    return page.evaluate(
+        """() => {
+          const root = document.querySelector('[data-testid="lrviz-player"]');
+          const status = root.querySelector('.lrviz-status');
+          const field = status.querySelector('.lrviz-field');
+          const main = document.querySelector('[data-testid="stMain"]');
+          const shown = (sel) => {
+            const node = root.querySelector(sel);
+            return node && node.checkVisibility() ? node.textContent : null;
+          };
+          const bottoms = [...root.querySelectorAll(
+            '.lrviz-status, .lrviz-controls, .lrviz-info, .lrviz-panels, .lrviz-chain')]
+            .filter((n) => n.checkVisibility()).map((n) => n.getBoundingClientRect().bottom);
+          return {
+            epoch: root.dataset.epoch,
+            statusLines: Math.round(status.clientHeight / field.getBoundingClientRect().height),
+            clipped: [...status.querySelectorAll('.lrviz-value')]
+              .filter((n) => n.scrollWidth > n.clientWidth + 1).map((n) => n.textContent),
+            statusFits: status.scrollWidth <= status.clientWidth + 1,
+            banner: shown('[data-testid="lrviz-banner"]'),
+            lesson: shown('[data-testid="lrviz-lesson"]'),
+            bottom: Math.max(...bottoms),
+            scroll: Math.max(main.scrollHeight - main.clientHeight,
+                             document.documentElement.scrollHeight - innerHeight),
+            height: innerHeight,
+            chain: root.querySelector('.lrviz-chain').checkVisibility(),
+            panels: root.querySelector('.lrviz-panels').checkVisibility(),
+          };
+        }"""
+    )
+
+
+def _chain_text_px(page: Page) -> float:
+    """The smallest type of the large chain-rule view's graph, in CSS px."""
+    return page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('[data-chain="graph"] .lrviz-eq')]
+             .map((n) => parseFloat(getComputedStyle(n).fontSize)))"""
+    )
+
+
+def test_every_lesson_fits_the_projector_at_its_start_and_end(
+    goto_app: Callable[..., Page], shots_dir: Path
+) -> None:
+    from lrviz.ui.scenarios import lessons
+
+    page = goto_app("present=1")
+    wait_ready(page)
+    for number, lesson in enumerate(lessons(), start=1):
+        run_before = page.evaluate(f"document.querySelector('{PLAYER}').dataset.run")
+        page.keyboard.press(str(number))  # the gallery's number keys
+        page.wait_for_function(
+            f"""(before) => {{
+              const root = document.querySelector('{PLAYER}');
+              return root.dataset.run !== before && root.dataset.epoch === '0';
+            }}""",
+            arg=run_before,
+            timeout=WAIT_MS,
+        )
+        wait_ready(page)
+        page.wait_for_timeout(300)  # plotly's last resize
+        last = int(page.evaluate(f"document.querySelector('{PLAYER} [data-ctl=\"scrub\"]').max"))
+        for moment in ("start", "end"):
+            if moment == "end":
+                page.keyboard.press("End")
+                page.wait_for_function(
+                    f"() => Number(document.querySelector('{PLAYER}').dataset.epoch) > 0",
+                    timeout=WAIT_MS,
+                )
+                page.wait_for_timeout(200)
+            shown = _screen(page)
+            where = f"lesson {number} ({lesson.title}) at its {moment}"
+            assert shown["bottom"] <= shown["height"] and shown["scroll"] <= 0, (where, shown)
+            assert shown["statusLines"] == 1 and shown["statusFits"], (where, shown)
+            assert shown["clipped"] == [], (where, shown["clipped"])
+            assert shown["banner"], where
+            assert shown["lesson"] and lesson.title in shown["lesson"], (where, shown["lesson"])
+            if moment == "start":
+                # Hidden future: no "/ last epoch" and no ending told before it is reached.
+                assert page.locator(f"{PLAYER} .lrviz-of").inner_text().strip() == "", where
+                assert "diverges at epoch" not in shown["banner"], where
+        # At the end the last epoch is told: it has been reached.
+        of = page.locator(f"{PLAYER} .lrviz-of").inner_text().strip()
+        assert of == f"/ {shown['epoch']}" and int(shown["epoch"]) <= last, (where, of)
+        # The key switches to the large chain-rule view and back.
+        page.keyboard.press("c")
+        shown = _screen(page)
+        assert shown["chain"] and not shown["panels"], where
+        assert _chain_text_px(page) >= 18
+        assert shown["bottom"] <= shown["height"], (where, shown)
+        if number == 1:
+            save_screenshot(page, shots_dir, f"lecture-chain-{PROJECTOR}")
+        page.keyboard.press("c")
+        shown = _screen(page)
+        assert shown["panels"] and not shown["chain"], where

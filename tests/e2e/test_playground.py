@@ -405,13 +405,23 @@ def test_click_on_the_contour_starts_the_run_there(app_page: Page):
 
 
 def set_lr_by_slider(page: Page) -> float:
-    """Move the sidebar's learning-rate slider to its largest rate by keyboard; returns it."""
+    """Move the sidebar's learning-rate slider to its largest rate with the mouse; returns it.
+
+    (End, Home and the arrows drive the player even while a slider has the focus.)
+    """
     old_run = player_data(page, "run")
     slider = page.locator('[data-testid="stSidebar"]').get_by_role(
         "slider", name=re.compile("Learning rate")
     )
-    slider.focus()
-    page.keyboard.press("End")
+    slider.locator("xpath=..").scroll_into_view_if_needed()
+    thumb = slider.locator("xpath=..").bounding_box()
+    track = slider.locator('xpath=ancestor::*[@data-testid="stSlider"]').bounding_box()
+    assert thumb is not None and track is not None
+    y = thumb["y"] + thumb["height"] / 2
+    page.mouse.move(thumb["x"] + thumb["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track["x"] + track["width"] + 40, y, steps=8)  # drag the thumb to the end
+    page.mouse.up()
     expect(slider).not_to_have_attribute("aria-valuetext", fmt(ARTICLE_LR))
     page.wait_for_function(
         "(old) => document.querySelector('[data-testid=\"lrviz-player\"]').dataset.run !== old",

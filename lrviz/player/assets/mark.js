@@ -1,7 +1,16 @@
-// The data point to ring in the fit panel, {run, point: {i, x, y} | null}, handed to the player.
-// A component of its own, like sync.js, so that choosing a point costs a few bytes, not a run.
+// The data point the chain-rule view follows, {run, point: {i, x, y} | null, chain}, handed to
+// the player: JSON bytes of its own, so choosing a point resends no run.
 export default function mark(component) {
   const page = (window.__lrviz = window.__lrviz || { player: null, sync: null, plotly: null });
-  page.mark = component.data;
-  if (page.player) page.player.setMark(component.data);
+  const data = component.data;
+  if (!data || data === page.markBytes) return;
+  page.markBytes = data;
+  try {
+    page.mark = data instanceof Uint8Array || data instanceof ArrayBuffer
+      ? JSON.parse(new TextDecoder().decode(data))
+      : data;
+  } catch (error) {
+    return;
+  }
+  if (page.player) page.player.setMark(page.mark);
 }

@@ -32,16 +32,10 @@ const FIELDS = [
   ["dw", "∂L/∂w"],
   ["db", "∂L/∂b"],
 ];
-const EDITING = [
-  "[contenteditable='true']",
-  "[role='slider']",
-  "[role='spinbutton']",
-  "[role='textbox']",
-  "[role='combobox']",
-  "[role='listbox']",
-  "[role='menu']",
-  "[role='radiogroup']",
-].join(",");
+// Inputs that take typed text keep their keys; every other control (sliders, selects, buttons,
+// checkboxes) gives the player's keys to the player.
+const TEXT_INPUTS = new Set(["", "text", "search", "number", "email", "password", "url", "tel"]);
+const PLAYER_KEYS = new Set(["ArrowRight", "ArrowLeft", " ", "Spacebar", "Home", "End"]);
 const PAGE = (window.__lrviz = window.__lrviz || { player: null, sync: null, plotly: null });
 
 function loadPlotly(url) {
@@ -316,10 +310,14 @@ class Player {
     this.bowlReady = false;
     this.lastData = null;
     this.sync = null;
-    this.mark = null; // {run, point: {i, x, y} | null}: the data point the chain-rule panel follows
+    this.mark = null; // {run, point: {i, x, y} | null, chain}: the point the chain rule follows
+    this.screen = null; // {run, banners, lesson, lessons, present}: the page around the run
+    this.hideFuture = null; // null until the page says whether it presents (then its default)
+    this.chainMode = false;
     this.build();
     this.onKey = (event) => this.key(event);
-    document.addEventListener("keydown", this.onKey);
+    // At the window, in the capture phase: before any focused slider or select sees the key.
+    window.addEventListener("keydown", this.onKey, true);
     // Plotly follows window resizes only; the sidebar opening or closing resizes the panels too.
     this.resizer = new ResizeObserver(() => this.resize());
     this.resizer.observe(this.dom.querySelector(".lrviz-panels"));
@@ -408,7 +406,27 @@ class Player {
     this.bowlBox = el("input", { type: "checkbox", "data-ctl": "bowl" });
     this.bowlBox.addEventListener("change", () => this.setBowl(this.bowlBox.checked));
     bowl.append(this.bowlBox, " 3D bowl");
-    controls.append(speed, scrubWrap, logY, bowl);
+    const chainBtn = el("button", { type: "button", "data-act": "chain", title: "Switch between the three panels and a large chain-rule view (C)", "aria-pressed": "false" }, "∂ Chain rule");
+    chainBtn.addEventListener("click", () => this.setChainMode(!this.chainMode));
+    this.buttons.chain = chainBtn;
+    const hide = el("label", { class: "lrviz-toggle", title: "Hide what the run has not reached yet: the grey whole-run curve, how it ends, its last epoch" });
+    this.hideBox = el("input", { type: "checkbox", "data-ctl": "hide-future" });
+    this.hideBox.addEventListener("change", () => this.setHideFuture(this.hideBox.checked));
+    hide.append(this.hideBox, " hide future");
+    this.lessonMenu = el("select", { class: "lrviz-lessons", "data-ctl": "lesson", title: "Load a lesson from the gallery (keys 1-8)", "aria-label": "Lesson" });
+    this.lessonMenu.addEventListener("change", () => {
+      const key = this.lessonMenu.value;
+      this.lessonMenu.value = "";
+      if (key) this.pickLesson(key);
+    });
+    controls.append(speed, scrubWrap, chainBtn, logY, bowl);
+    // The gallery's menu, then the lesson's title and caption and the banner (while presenting).
+    this.info = el("div", { class: "lrviz-info" });
+    const texts = el("div", { class: "lrviz-info-text" });
+    this.banner = el("div", { class: "lrviz-banner", role: "note", "data-testid": "lrviz-banner", hidden: "" });
+    this.lesson = el("div", { class: "lrviz-lesson", "data-testid": "lrviz-lesson", hidden: "" });
+    texts.append(this.lesson, this.banner);
+    this.info.append(this.lessonMenu, hide, texts);
 
     const panels = el("div", { class: "lrviz-panels" });
     this.plots = {};
@@ -442,7 +460,8 @@ class Player {
       panels.append(panel);
     }
     this.msg = el("div", { class: "lrviz-msg", role: "alert", hidden: "" });
-    root.append(status, controls, this.msg, panels);
+    this.chain = new ChainView(this);
+    root.append(status, controls, this.info, this.msg, panels, this.chain.dom);
     this.root.append(root);
   }
 
@@ -479,7 +498,6 @@ class Player {
     if (!sameRun) this.epoch = s && s.run === payload.run ? s.epoch : 0;
     this.epoch = Math.min(Math.max(this.epoch, 0), payload.last);
     this.scrub.max = String(payload.last);
-    this.ofLast.textContent = ` / ${payload.last}`;
     // With x standardized the status line names its units (w, b for z), as the fit panel does.
     // "w_z" is drawn as w with a subscript z: narrow enough for one line on a projector.
     const labels = payload.labels || {};
@@ -498,6 +516,9 @@ class Player {
     }
     if (token !== this.loadToken) return;
     this.msg.hidden = true;
+    this.chain.setRun(payload.chain);
+    if (this.mark && this.mark.run === this.run && this.mark.chain) this.chain.setPoint(this.mark.chain);
+    this.applyHide();
     this.draw(true);
   }
 
@@ -515,7 +536,99 @@ class Player {
 
   setMark(mark) {
     this.mark = mark;
-    if (this.p) this.drawFit(this.epoch);
+    if (!this.p) return;
+    this.drawFit(this.epoch);
+    if (mark && mark.run === this.run && mark.chain) this.chain.setPoint(mark.chain);
+  }
+
+  setScreen(screen) {
+    this.screen = screen;
+    const present = !!(screen && screen.present);
+    this.dom.classList.toggle("lrviz-presenting", present);
+    // Hiding the future is on by default while presenting, off otherwise, until switched.
+    if (this.hideFuture === null || this.presentSeen !== present) this.hideFuture = present;
+    this.presentSeen = present;
+    this.hideBox.checked = this.hideFuture;
+    document.body.classList.toggle("lrviz-hiding-future", this.hideFuture);
+    this.lessonMenu.replaceChildren(el("option", { value: "" }, "Lessons…"));
+    ((screen && screen.lessons) || []).forEach((lesson, i) => {
+      this.lessonMenu.append(el("option", { value: lesson.key }, `${i + 1}  ${lesson.title}`));
+    });
+    this.lessonMenu.value = "";
+    const lesson = screen && screen.run === this.run ? screen.lesson : screen && screen.lesson;
+    this.lesson.hidden = !lesson;
+    this.lesson.innerHTML = "";
+    if (lesson) {
+      this.lesson.append(el("b", {}, `${lesson.title}. `), lesson.caption);
+    }
+    this.applyHide();
+    if (this.p) this.draw(false);
+  }
+
+  pickLesson(key) {
+    if (this.playing) this.halt();
+    this.setTrigger("lesson", key);
+  }
+
+  setChainMode(on) {
+    this.chainMode = on;
+    this.dom.classList.toggle("lrviz-chain-mode", on);
+    this.buttons.chain.setAttribute("aria-pressed", on ? "true" : "false");
+    this.buttons.chain.textContent = on ? "▦ Panels" : "∂ Chain rule";
+    if (!on) this.resize();
+    if (this.p) this.chain.draw(this.epoch, true);
+  }
+
+  setHideFuture(on) {
+    this.hideFuture = on;
+    this.hideBox.checked = on;
+    document.body.classList.toggle("lrviz-hiding-future", on);
+    this.applyHide();
+    if (this.p) this.draw(false);
+  }
+
+  applyHide() {
+    // The grey curve of the whole run shows where the loss goes before Play gets there; the
+    // scrubber's and the loss axis's length would tell when it stops: both span the budget.
+    if (!this.p || !window.Plotly) return;
+    const span = this.hideFuture ? Math.max(this.p.last, this.p.budget) : this.p.last;
+    this.scrub.max = String(span);
+    const own = this.p.figures.loss.layout.xaxis.range;
+    const range = this.hideFuture && own ? [-0.02 * span, 1.02 * span] : own;
+    const plot = this.plots.loss.plot;
+    if (range && plot.layout && plot.layout.xaxis && String(plot.layout.xaxis.range) !== String(range)) {
+      window.Plotly.relayout(plot, { "xaxis.range": range }).catch(() => {});
+    }
+    const slot = this.plots.loss;
+    const i = slot.idx[this.p.ghost_uid];
+    if (i === undefined || !slot.plot.data) return;
+    const visible = !this.hideFuture;
+    if (slot.plot.data[i] && slot.plot.data[i].visible !== visible) {
+      window.Plotly.restyle(slot.plot, { visible }, [i]).catch(() => {});
+    }
+  }
+
+  drawInfo(k) {
+    // The banner of the stage the epoch on screen is in; while the future is hidden, one that
+    // tells how the run ends is left out until the run gets there.
+    const screen = this.screen;
+    const present = this.dom.classList.contains("lrviz-presenting");
+    let stage = null;
+    if (screen && screen.run === this.run) {
+      for (const b of screen.banners) if (b.from <= k) stage = b;
+    }
+    if (stage && stage.spoiler && this.hideFuture) stage = { kind: "info", text: `α = ${this.p.chain.lr}. Press Play (Space) to see where it goes.` };
+    // While presenting, or while the future is hidden (the page's own banner is then hidden).
+    const show = (present || this.hideFuture) && !!stage;
+    this.banner.hidden = !show;
+    if (show) {
+      const html = stage.text.replace(/[&<>]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[ch]).replace(/\*\*(.+?)\*\*/g, "<b>$1</b>");
+      if (this.banner.innerHTML !== html) this.banner.innerHTML = html;
+      this.banner.dataset.kind = stage.kind;
+    }
+    const reached = k >= this.p.last;
+    const of = this.hideFuture && !reached ? "" : `\u00a0/ ${this.p.last}`;
+    if (this.ofLast.textContent !== of) this.ofLast.textContent = of;
   }
 
   fail(text) {
@@ -647,6 +760,9 @@ class Player {
     this.subs.loss.textContent = `${t.loss[k]} (optimum ${p.optimum_loss_text})`;
     this.dom.dataset.epoch = String(k);
     this.dom.dataset.run = this.run;
+    this.drawInfo(k);
+    // The chain rule in the same frame, unless it is folded away (the lecture's panel view).
+    if (this.chainMode || !this.dom.classList.contains("lrviz-presenting")) this.chain.draw(k);
     this.updateButtons();
   }
 
@@ -939,16 +1055,23 @@ class Player {
     if (Number.isInteger(i)) this.setTrigger("point", i);
   }
 
+  typing(target) {
+    // True while a text field is being edited: it keeps every key.
+    if (!(target instanceof Element)) return false;
+    if (target.isContentEditable || target.tagName === "TEXTAREA") return true;
+    if (target.tagName !== "INPUT") return false;
+    if (!TEXT_INPUTS.has((target.getAttribute("type") || "").toLowerCase())) return false;
+    // A closed select box's search field only filters once its list is open.
+    if (target.getAttribute("role") === "combobox") return target.getAttribute("aria-expanded") === "true";
+    return true;
+  }
+
   key(event) {
     if (!this.p || event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey) return;
-    const target = event.target instanceof Element ? event.target : null;
-    const tag = target ? target.tagName : "";
-    const ours = target !== null && this.dom.contains(target);
-    // A focused field keeps its keys: the sidebar's inputs, sliders and lists, our own
-    // scrubber and speed list, and any other page button (Space presses it).
-    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") return;
-    if (target && target.closest(EDITING)) return;
-    if (tag === "BUTTON" && !ours) return;
+    const target = event.composedPath ? event.composedPath()[0] : event.target;
+    if (this.typing(target)) return;
+    // An open list (a select box's options) keeps its arrows.
+    if (target instanceof Element && target.closest("[role='listbox'], [role='menu'], [role='dialog']")) return;
     let handled = true;
     if (event.key === "ArrowRight") this.act(event.shiftKey ? "step10" : "step");
     else if (event.key === "ArrowLeft") this.act(event.shiftKey ? "back10" : "back");
@@ -958,15 +1081,22 @@ class Player {
     else if (event.key === "u" || event.key === "U") handled = this.undoStart();
     else if (event.key === "+" || event.key === "=") this.setRate(SPEEDS[Math.min(SPEEDS.indexOf(this.rate) + 1, SPEEDS.length - 1)]);
     else if (event.key === "-" || event.key === "_") this.setRate(SPEEDS[Math.max(SPEEDS.indexOf(this.rate) - 1, 0)]);
-    else handled = false;
-    if (handled) event.preventDefault();
+    else if (event.key === "c" || event.key === "C") this.setChainMode(!this.chainMode);
+    else if (/^[1-9]$/.test(event.key) && this.screen && this.screen.lessons[Number(event.key) - 1]) {
+      this.pickLesson(this.screen.lessons[Number(event.key) - 1].key);
+    } else handled = false;
+    if (!handled) return;
+    event.preventDefault();
+    // The focused control (a slider, a select, a button) must not act on the key as well.
+    event.stopPropagation();
+    if (PLAYER_KEYS.has(event.key) && target instanceof HTMLElement && !this.dom.contains(target)) target.blur();
   }
 
   destroy() {
     this.halt();
     this.resizer.disconnect();
     this.floater.disconnect();
-    document.removeEventListener("keydown", this.onKey);
+    window.removeEventListener("keydown", this.onKey, true);
     if (PAGE.player === this) PAGE.player = null;
   }
 }
@@ -981,6 +1111,7 @@ export default function mount(component) {
   PAGE.player = player;
   if (PAGE.sync) player.serverSync(PAGE.sync);
   if (PAGE.mark) player.setMark(PAGE.mark);
+  if (PAGE.screen) player.setScreen(PAGE.screen);
   player.setState = setStateValue;
   player.setTrigger = setTriggerValue;
   if (data) player.load(data).catch((error) => player.fail(`The run could not be shown: ${error.message}`));

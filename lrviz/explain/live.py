@@ -1,0 +1,245 @@
+"""Every epoch's chain-rule numbers as text, for a view the browser redraws with every frame.
+
+The run is replayed with ``lrviz.core.step`` from its start (the code path of ``record_at``), so
+each number is the record's own. Everything is formatted here with ``fmt``; the browser only
+places the strings. Sizes stay bounded whatever n is: the followed point and at most
+OTHERS_SHOWN other points get per-epoch values, O(epochs) strings each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from lrviz.core import AdamState, Dataset, MomentumState, TrainConfig, init_state, model, step
+from lrviz.core.optimizers import OptState, adam_bias_corrected
+from lrviz.explain.numbers import fmt
+from lrviz.explain.optimizer import batch_points, params_after, state_before
+
+Array = NDArray[np.float64]
+
+OTHERS_SHOWN = 10
+"""Points besides the followed one whose pull is listed, evenly spaced over the data."""
+
+BATCH_INDICES_SHOWN = 10
+"""A mini-batch lists at most this many of its point numbers."""
+
+
+@dataclass(frozen=True, eq=False)
+class Replay:
+    """The run replayed epoch by epoch, k = 0 … last, as arrays of shape (last + 1,) or lists.
+
+    w, b: parameters at the start of epoch k (record_at(..., k)'s record.w, .b). For each epoch
+    but the last (which takes no step on screen), of length last: the epoch's total change dW,
+    dB; update 0's batch (indices, or None for all points), loss, gradient and the parameters
+    after it; the optimizer's state before and after update 0; the number of updates.
+    """
+
+    config: TrainConfig
+    n: int
+    w: Array
+    b: Array
+    dW: Array
+    dB: Array
+    batch: tuple[str, ...]
+    batch_loss: Array
+    gw: Array
+    gb: Array
+    w1: Array
+    b1: Array
+    before: tuple[OptState, ...]
+    after: tuple[OptState, ...]
+    updates: int
+    mini: bool
+
+    @property
+    def last(self) -> int:
+        return len(self.w) - 1
+
+
+def replay(data: Dataset, config: TrainConfig, w0: float, b0: float, last: int) -> Replay:
+    """Step from (w0, b0) through epochs 0 … last, keeping what the view shows of each record
+    (record_at's record, by the same code). O(last) memory whatever the number of updates.
+
+    last: the run's last epoch on screen (the end of the budget, or the last finite epoch).
+    """
+    state = init_state(data, config, w0, b0)
+    w, b = [state.w], [state.b]
+    cols: dict[str, list[float]] = {k: [] for k in ("dW", "dB", "bl", "gw", "gb", "w1", "b1")}
+    batch: list[str] = []
+    before: list[OptState] = []
+    after: list[OptState] = []
+    updates = 0
+    mini = False
+    for _ in range(last):
+        start = state
+        state, rec = step(state, data, config)
+        u = rec.updates[0]
+        w1, b1 = params_after(rec, 0)
+        for key, value in zip(
+            cols, (rec.delta_w, rec.delta_b, u.loss, u.dL_dw, u.dL_db, w1, b1), strict=True
+        ):
+            cols[key].append(value)
+        batch.append(batch_points(u, data.n, BATCH_INDICES_SHOWN))
+        before.append(state_before(start, rec, 0))
+        after.append(u.opt_state)
+        updates = len(rec.updates)
+        mini = mini or u.indices is not None
+        w.append(state.w)
+        b.append(state.b)
+
+    def arr(values: Sequence[float]) -> Array:
+        return np.asarray(values, dtype=np.float64)
+
+    return Replay(
+        config,
+        data.n,
+        arr(w),
+        arr(b),
+        arr(cols["dW"]),
+        arr(cols["dB"]),
+        tuple(batch),
+        arr(cols["bl"]),
+        arr(cols["gw"]),
+        arr(cols["gb"]),
+        arr(cols["w1"]),
+        arr(cols["b1"]),
+        tuple(before),
+        tuple(after),
+        updates,
+        mini,
+    )
+
+
+def _texts(values: Sequence[float] | Array) -> list[str]:
+    return [fmt(v) for v in values]
+
+
+def shown_points(n: int, others: int = OTHERS_SHOWN) -> list[int]:
+    """The points whose pull the view lists: all when n <= others + 1, else evenly spaced."""
+    if n <= others + 1:
+        return list(range(n))
+    return sorted({round(float(v)) for v in np.linspace(0, n - 1, others)})
+
+
+def _optimizer_fields(rp: Replay) -> dict[str, Any]:
+    """Update 0 of each epoch through the optimizer: its state after it, and before it.
+
+    On the full batch the state before epoch k's update is the state after epoch k-1's, so only
+    the start's is sent ("first"); with mini-batches the state before is sent for every epoch.
+    """
+    cfg = rp.config
+    out: dict[str, Any] = {}
+    first: dict[str, str] = {}
+    if cfg.optimizer in ("momentum", "nesterov"):
+        before = [s for s in rp.before if isinstance(s, MomentumState)]
+        after = [s for s in rp.after if isinstance(s, MomentumState)]
+        for k, p in enumerate("wb"):
+            out[f"v0{p}"] = _texts([s.velocity[k] for s in before])
+            out[f"v{p}"] = _texts([s.velocity[k] for s in after])
+    elif cfg.optimizer == "adam":
+        before_a = [s for s in rp.before if isinstance(s, AdamState)]
+        after_a = [s for s in rp.after if isinstance(s, AdamState)]
+        out["t"] = [str(s.count) for s in after_a]
+        hats = [adam_bias_corrected(s, cfg.beta1, cfg.beta2) for s in after_a]
+        for k, p in enumerate("wb"):
+            out[f"m0{p}"] = _texts([s.mu[k] for s in before_a])
+            out[f"s0{p}"] = _texts([s.nu[k] for s in before_a])
+            out[f"m{p}"] = _texts([s.mu[k] for s in after_a])
+            out[f"s{p}"] = _texts([s.nu[k] for s in after_a])
+            out[f"mh{p}"] = _texts([h[0][k] for h in hats])
+            out[f"sh{p}"] = _texts([h[1][k] for h in hats])
+    if not rp.mini:
+        for name in [key for key in out if key[1:2] == "0"]:
+            values = out.pop(name)
+            if values:
+                first[name] = values[0]
+        out["first"] = first
+    return out
+
+
+def chain_data(rp: Replay, data: Dataset) -> dict[str, Any]:
+    """The run-wide part of the view, JSON-ready, lists indexed by epoch k.
+
+    Scalars: opt, lr and the optimizer's hyper-parameters as text, n, last, mini (mini-batches),
+    updates (per epoch), batch_size. For each epoch but the last (it takes no step on screen):
+    dW, dB (the epoch's total change); with mini-batches update 0's batch, loss bl, gradient
+    gw, gb and the parameters after it w1, b1 (on the full batch the epoch's one update ends at
+    the next epoch's w, b); the optimizer's state (see _optimizer_fields). pulls: see pulls().
+    The epoch's own w, b, L, ∂L/∂w, ∂L/∂b are the player's status text: the same numbers.
+    """
+    cfg = rp.config
+    out: dict[str, Any] = {
+        "opt": cfg.optimizer,
+        "lr": fmt(cfg.lr),
+        "beta": fmt(cfg.momentum),
+        "beta1": fmt(cfg.beta1),
+        "beta2": fmt(cfg.beta2),
+        "c1": fmt(1.0 - cfg.beta1),
+        "c2": fmt(1.0 - cfg.beta2),
+        "eps": fmt(cfg.eps),
+        "n": rp.n,
+        "last": rp.last,
+        "mini": rp.mini,
+        "updates": rp.updates,
+        "batch_size": cfg.batch_size,
+        "dW": _texts(rp.dW),
+        "dB": _texts(rp.dB),
+    }
+    if rp.mini:
+        out["w1"] = _texts(rp.w1)
+        out["b1"] = _texts(rp.b1)
+        out["batch"] = list(rp.batch)
+        out["bl"] = _texts(rp.batch_loss)
+        out["gw"] = _texts(rp.gw)
+        out["gb"] = _texts(rp.gb)
+    out.update(_optimizer_fields(rp))
+    out["pulls"] = pulls(rp, data, shown_points(rp.n))
+    return out
+
+
+def pulls(rp: Replay, data: Dataset, points: Sequence[int]) -> dict[str, Any]:
+    """Per shown point j and epoch k: ∂L_j/∂w and ∂L_j/∂b as text, pw[j][k] and pb[j][k]."""
+    idx = np.asarray(points, dtype=np.intp)
+    x, y = data.x[idx], data.y[idx]
+    with np.errstate(all="ignore"):
+        y_hat = model.predict(x[None, :], rp.w[:, None], rp.b[:, None])  # (epochs, shown)
+        g = model.dloss_dyhat(y[None, :], y_hat)
+        gw = g * model.dyhat_dw(x)[None, :]
+        gb = g * model.dyhat_db(x)[None, :]
+    return {
+        "points": [int(i) for i in idx],
+        "x": _texts(x),
+        "y": _texts(y),
+        "pw": [_texts(gw[:, j]) for j in range(len(idx))],
+        "pb": [_texts(gb[:, j]) for j in range(len(idx))],
+    }
+
+
+def point_data(rp: Replay, data: Dataset, i: int) -> dict[str, Any]:
+    """The followed point i at every epoch, JSON-ready: x, y, and lists indexed by epoch of
+    ŷ_i (yh), w·x_i (wx), L_i (li), ∂L_i/∂ŷ_i (g, also ∂L_i/∂b) and ∂L_i/∂w (gw), computed by
+    core.model's functions from the replayed w and b."""
+    if isinstance(i, bool) or not 0 <= i < rp.n:
+        raise ValueError(f"There is no point {i}: the points are numbered 0 to {rp.n - 1}.")
+    x, y = data.x[i : i + 1], data.y[i : i + 1]
+    with np.errstate(all="ignore"):
+        y_hat = model.predict(x, rp.w, rp.b)
+        wx = rp.w * x
+        loss_i = model.squared_error(y, y_hat)
+        g = model.dloss_dyhat(y, y_hat)
+        gw = g * model.dyhat_dw(x)
+    return {
+        "i": int(i),
+        "x": fmt(x[0]),
+        "y": fmt(y[0]),
+        "yh": _texts(y_hat),
+        "wx": _texts(wx),
+        "li": _texts(loss_i),
+        "g": _texts(g),
+        "gw": _texts(gw),
+    }
