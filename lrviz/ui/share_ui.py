@@ -150,13 +150,15 @@ def student_params(params: Mapping[str, str]) -> dict[str, str]:
 
 
 def write_link_ui(params: Mapping[str, str]) -> None:
-    """Make the page's URL say params (only when it says something else).
-
-    In a session that opened with no parameters, also mount the probe that tells a link
-    Streamlit dropped whole (lrviz.share.link_probe) from a plain visit.
-    """
+    """Make the page's URL say params (only when it says something else)."""
     if st.query_params.to_dict() != dict(params):
         st.query_params.from_dict(params)
+
+
+def link_probe_ui() -> None:
+    """In a session that opened with no parameters, mount (once per full page run, outside any
+    fragment) the probe that tells a link Streamlit dropped whole (lrviz.share.link_probe) from
+    a plain visit."""
     if st.session_state.get(_BARE) and not st.session_state.get(_PROBED):
         probe_ui()
 

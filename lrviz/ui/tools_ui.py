@@ -15,7 +15,7 @@ from lrviz.ui.gallery_ui import gallery_ui
 from lrviz.ui.lecture_ui import presenting
 from lrviz.ui.scenarios import data_label
 from lrviz.ui.session import Current
-from lrviz.ui.share_ui import link_params, share_ui, write_link_ui
+from lrviz.ui.share_ui import link_params, link_probe_ui, share_ui, write_link_ui
 
 
 def tools_ui(active: ActiveData, current: Current, epoch: int) -> None:
@@ -40,3 +40,4 @@ def tools_ui(active: ActiveData, current: Current, epoch: int) -> None:
                 share_ui(params, share_notice(active.source))
                 export_ui(active.dataset, current.run, name, active.scaling is not None)
     write_link_ui(params)
+    link_probe_ui()
