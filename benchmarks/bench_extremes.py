@@ -32,7 +32,9 @@ from lrviz.core import (
     TrainConfig,
     epochs_within,
     init_state,
+    loss_surface,
     make_dataset,
+    optimum,
     record_at,
     run,
     total_updates,
@@ -53,6 +55,8 @@ BATCHES: tuple[tuple[str, int | None], ...] = (
     ("mini 2", 2),
     ("one point", 1),
 )
+GRID_W = np.linspace(-1.0, 4.0, 100)
+GRID_B = np.linspace(-3.0, 4.0, 100)
 CPU_GOAL_S = 0.5
 PAYLOAD_GOAL_B = 2_000_000
 
@@ -159,6 +163,18 @@ def main() -> None:
         "bytes (optimizer state and rng state)"
     )
     big = make_dataset(*(lambda x: (x, 2 * x + 1))(rng.uniform(0, 5, MAX_ROWS)))
+    print("Landscape of the largest data for MAE and Huber (once per data and loss; the scene")
+    print("in these rows still draws MSE's): 100x100 loss_surface and optimum, CPU ms")
+    for label, n in sizes:
+        xs = rng.uniform(-3.0, 5.0, n)
+        d = make_dataset(xs, 1.5 * xs + 0.5 + rng.standard_t(2.0, n))
+        for loss in ("mae", "huber"):
+            t_s, _ = cpu(lambda d=d, loss=loss: loss_surface(d, None, GRID_W, GRID_B, loss=loss))
+            t_o, _ = cpu(lambda d=d, loss=loss: optimum(d, loss=loss))
+            print(
+                f"  {label} n = {n:,}, {loss}: surface {t_s * 1e3:.0f} ms, "
+                f"optimum {t_o * 1e3:.0f} ms"
+            )
     print(f"Core cost per point visited, Adam on n = {MAX_ROWS:,}, 20 epochs:")
     for loss, batch in itertools.product(LOSSES, (None, 10, MAX_ROWS - 1)):
         config = TrainConfig(lr=1e-4, optimizer="adam", batch_size=batch, loss=loss)
