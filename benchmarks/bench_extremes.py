@@ -30,6 +30,7 @@ from lrviz.core import (
     LOSSES,
     OPTIMIZERS,
     TrainConfig,
+    TrainState,
     epochs_within,
     init_state,
     loss_surface,
@@ -37,6 +38,7 @@ from lrviz.core import (
     optimum,
     record_at,
     run,
+    step,
     total_updates,
 )
 from lrviz.data.generator import MAX_N
@@ -74,6 +76,14 @@ def per_update_cost(data, optimizer: str, batch: int | None, updates: int, loss:
     epochs = epochs_within(data.n, batch, 10**9, updates)
     t, _ = cpu(lambda: run(data, config, init_state(data, config), epochs))
     return t / total_updates(data.n, batch, epochs)
+
+
+def step_repeated(data, config: TrainConfig, epochs: int) -> TrainState:  # type: ignore[no-untyped-def]
+    """The way every epoch ran before the fast path: ``step`` with its records, repeated."""
+    state = init_state(data, config)
+    for _ in range(epochs):
+        state, _ = step(state, data, config)
+    return state
 
 
 def main() -> None:
@@ -145,6 +155,15 @@ def main() -> None:
         print(
             f"  {loss:>5} {optimizer:>9}: one point {costs[0]:.2f} us, batch 2 {costs[1]:.2f} us, "
             f"batch 100 {costs[2]:.2f} us"
+        )
+    print("Fast path against step repeated (records every update), one point on n = 10,000:")
+    for optimizer in OPTIMIZERS:
+        config = TrainConfig(lr=1e-4, optimizer=optimizer, batch_size=1)
+        t_fast, _ = cpu(lambda c=config: run(data, c, init_state(data, c), 3))
+        t_step, _ = cpu(lambda c=config: step_repeated(data, c, 3))
+        print(
+            f"  {optimizer:>9}: run {t_fast / 3e4 * 1e6:.2f} us/update, "
+            f"step repeated {t_step / 3e4 * 1e6:.2f} us/update ({t_step / t_fast:.0f}x)"
         )
     config = TrainConfig(lr=1e-4, optimizer="adam", batch_size=1)
     hist = run(data, config, init_state(data, config), 20)
