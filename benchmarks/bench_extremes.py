@@ -30,11 +30,15 @@ from lrviz.core import (
     LOSSES,
     OPTIMIZERS,
     TrainConfig,
+    TrainState,
     epochs_within,
     init_state,
+    loss_surface,
     make_dataset,
+    optimum,
     record_at,
     run,
+    step,
     total_updates,
 )
 from lrviz.data.generator import MAX_N
@@ -53,6 +57,8 @@ BATCHES: tuple[tuple[str, int | None], ...] = (
     ("mini 2", 2),
     ("one point", 1),
 )
+GRID_W = np.linspace(-1.0, 4.0, 100)
+GRID_B = np.linspace(-3.0, 4.0, 100)
 CPU_GOAL_S = 0.5
 PAYLOAD_GOAL_B = 2_000_000
 
@@ -70,6 +76,14 @@ def per_update_cost(data, optimizer: str, batch: int | None, updates: int, loss:
     epochs = epochs_within(data.n, batch, 10**9, updates)
     t, _ = cpu(lambda: run(data, config, init_state(data, config), epochs))
     return t / total_updates(data.n, batch, epochs)
+
+
+def step_repeated(data, config: TrainConfig, epochs: int) -> TrainState:  # type: ignore[no-untyped-def]
+    """The way every epoch ran before the fast path: ``step`` with its records, repeated."""
+    state = init_state(data, config)
+    for _ in range(epochs):
+        state, _ = step(state, data, config)
+    return state
 
 
 def main() -> None:
@@ -142,6 +156,15 @@ def main() -> None:
             f"  {loss:>5} {optimizer:>9}: one point {costs[0]:.2f} us, batch 2 {costs[1]:.2f} us, "
             f"batch 100 {costs[2]:.2f} us"
         )
+    print("Fast path against step repeated (records every update), one point on n = 10,000:")
+    for optimizer in OPTIMIZERS:
+        config = TrainConfig(lr=1e-4, optimizer=optimizer, batch_size=1)
+        t_fast, _ = cpu(lambda c=config: run(data, c, init_state(data, c), 3))
+        t_step, _ = cpu(lambda c=config: step_repeated(data, c, 3))
+        print(
+            f"  {optimizer:>9}: run {t_fast / 3e4 * 1e6:.2f} us/update, "
+            f"step repeated {t_step / 3e4 * 1e6:.2f} us/update ({t_step / t_fast:.0f}x)"
+        )
     config = TrainConfig(lr=1e-4, optimizer="adam", batch_size=1)
     hist = run(data, config, init_state(data, config), 20)
     print("record_at (one Step's chain-rule record), one point on n = 10,000, Adam:")
@@ -159,6 +182,18 @@ def main() -> None:
         "bytes (optimizer state and rng state)"
     )
     big = make_dataset(*(lambda x: (x, 2 * x + 1))(rng.uniform(0, 5, MAX_ROWS)))
+    print("Landscape of the largest data for MAE and Huber (once per data and loss; the scene")
+    print("in these rows still draws MSE's): 100x100 loss_surface and optimum, CPU ms")
+    for label, n in sizes:
+        xs = rng.uniform(-3.0, 5.0, n)
+        d = make_dataset(xs, 1.5 * xs + 0.5 + rng.standard_t(2.0, n))
+        for loss in ("mae", "huber"):
+            t_s, _ = cpu(lambda d=d, loss=loss: loss_surface(d, None, GRID_W, GRID_B, loss=loss))
+            t_o, _ = cpu(lambda d=d, loss=loss: optimum(d, loss=loss))
+            print(
+                f"  {label} n = {n:,}, {loss}: surface {t_s * 1e3:.0f} ms, "
+                f"optimum {t_o * 1e3:.0f} ms"
+            )
     print(f"Core cost per point visited, Adam on n = {MAX_ROWS:,}, 20 epochs:")
     for loss, batch in itertools.product(LOSSES, (None, 10, MAX_ROWS - 1)):
         config = TrainConfig(lr=1e-4, optimizer="adam", batch_size=batch, loss=loss)

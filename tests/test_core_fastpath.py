@@ -202,3 +202,38 @@ def test_robust_losses_fast_path_is_step_repeated_bit_for_bit(loss, optimizer, b
         state, rec = step(state, data, config)
         assert (hist.loss[k], hist.dw[k], hist.db[k]) == (rec.loss, rec.dL_dw, rec.dL_db)
         assert (rec.w_new, rec.b_new) == (hist.w[k + 1], hist.b[k + 1])
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_update_log_reads_like_a_tuple_of_records(optimizer):
+    data = make_dataset(X7, Y7)
+    config = TrainConfig(lr=0.005, optimizer=optimizer, batch_size=2, seed=3)
+    state = init_state(data, config)
+    state, _ = step(state, data, config)  # Adam's count starts at 4 in the second epoch
+    _, rec = step(state, data, config)
+    log = rec.updates
+    assert len(log) == 4
+    records = list(log)
+    assert [u.delta_w for u in log[1:3]] == [u.delta_w for u in records[1:3]]
+    assert log[-1].opt_state == records[3].opt_state
+    with pytest.raises(IndexError):
+        log[4]
+    # The updates replay the epoch: each starts where the previous one left off.
+    w, b = rec.w, rec.b
+    for u in log:
+        assert (u.w, u.b) == (w, b)
+        w, b = w + u.delta_w, b + u.delta_b
+    assert (w, b) == (rec.w_new, rec.b_new)
+    if optimizer == "adam":
+        assert [u.opt_state.count for u in log] == [5, 6, 7, 8]
+    np.testing.assert_array_equal(np.sort(np.concatenate([u.indices for u in log])), np.arange(7))
+
+
+def test_update_log_holds_about_a_hundred_bytes_per_update():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, 20_000)
+    data = make_dataset(x, 2 * x)
+    config = TrainConfig(lr=0.01, optimizer="adam", batch_size=1)
+    _, rec = step(init_state(data, config), data, config)
+    assert len(rec.updates) == 20_000
+    assert rec.updates.nbytes <= 110 * 20_000  # 8 + 8 + 7 * 8 + 4 * 8 = 104 bytes

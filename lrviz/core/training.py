@@ -8,7 +8,7 @@ epoch from the numbers that produced it rather than from a second computation.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -30,14 +30,13 @@ from lrviz.core.losses import check_loss, dl_dyhat, mean_loss_and_grad, pointwis
 from lrviz.core.optimizers import (
     OPTIMIZERS,
     AdamState,
-    GdState,
-    MomentumState,
     Optimizer,
     OptState,
     adam,
     gd,
     momentum,
 )
+from lrviz.core.updates import UpdateLog, opt_columns, opt_state_from
 
 Array = NDArray[np.float64]
 
@@ -150,8 +149,10 @@ class StepRecord:
     """The chain rule at the start of one epoch, over all the data, and the updates it made.
 
     epoch: k, the epochs done before this step. w, b: parameters then. loss, dL_dw, dL_db: the
-    loss and its mean gradient over all n points at (w, b). loss_name ("mse", "mae", "huber")
-    and huber_delta say which loss. The per-point arrays (shape (n,)) are derived on demand
+    loss and its mean gradient over all n points at (w, b). updates: one UpdateRecord per
+    batch, in order (a tuple on the full batch; with mini-batches an ``updates.UpdateLog``,
+    a read-only sequence that keeps them as columns). loss_name ("mse", "mae", "huber") and
+    huber_delta say which loss. The per-point arrays (shape (n,)) are derived on demand
     from x, y, w and b, so a record costs O(1) to make even for a million points.
     """
 
@@ -163,7 +164,7 @@ class StepRecord:
     loss: float
     dL_dw: float
     dL_db: float
-    updates: tuple[UpdateRecord, ...]
+    updates: Sequence[UpdateRecord]
     w_new: float
     b_new: float
     loss_name: str = "mse"
@@ -267,6 +268,7 @@ def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainSt
     w, b, opt_state = state.w, state.b, state.opt_state
     rng_state = state.rng_state
     updates = []
+    log: UpdateLog | None = None
     mse = config.loss == "mse"
     with np.errstate(all="ignore"):
         c = None if mse else centre(data)
@@ -298,16 +300,26 @@ def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainSt
                         pb, j, c.mx, c.my, w, b, config.loss, config.huber_delta
                     )
 
+            opt_rows = []
+            count0 = opt_state.count if isinstance(opt_state, AdamState) else 0
             for j in range(len(starts)):
                 grad = grad_of(j, w, b)
                 (dw, db), opt_state = opt.update(grad, opt_state)
-                rows.append((w, b, grad[0], grad[1], dw, db, opt_state))
+                rows.append((w, b, grad[0], grad[1], dw, db))
+                opt_rows.append(opt_columns(opt_state))
                 w, b = w + dw, b + db
-            losses = _batch_losses(data, config, perm, starts, rows)
-            ends = [*starts[1:].tolist(), data.n]
-            for start, end, loss, row in zip(starts.tolist(), ends, losses, rows, strict=True):
-                bw, bb, gw, gb, dw, db, after = row
-                updates.append(UpdateRecord(perm[start:end], bw, bb, loss, gw, gb, dw, db, after))
+            values = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
+            losses = _batch_losses(data, config, perm, starts, values[:, 0], values[:, 1])
+            values = np.insert(values, 2, losses, axis=1)  # (w, b, loss, dL_dw, ...)
+            width = len(opt_rows[0])
+            log = UpdateLog(
+                perm,
+                np.append(starts, data.n),
+                values,
+                np.array(opt_rows, dtype=np.float64).reshape(len(opt_rows), width),
+                config.optimizer,
+                count0,
+            )
     record = StepRecord(
         epoch=state.epoch,
         w=state.w,
@@ -317,7 +329,7 @@ def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainSt
         loss=full_loss,
         dL_dw=full_grad[0],
         dL_db=full_grad[1],
-        updates=tuple(updates),
+        updates=log if log is not None else tuple(updates),
         w_new=w,
         b_new=b,
         loss_name=config.loss,
@@ -334,15 +346,14 @@ def _batch_losses(
     config: TrainConfig,
     perm: NDArray[np.intp],
     starts: NDArray[np.intp],
-    rows: list[tuple],
-) -> list[float]:
-    """Each batch's loss at the parameters before its update, in one vectorized pass."""
+    ws: Array,
+    bs: Array,
+) -> Array:
+    """Each batch's loss at its parameters (ws[j], bs[j]) before its update, vectorized."""
     counts = np.diff(np.append(starts, data.n))
-    ws = np.repeat(np.array([r[0] for r in rows], dtype=np.float64), counts)
-    bs = np.repeat(np.array([r[1] for r in rows], dtype=np.float64), counts)
-    r = data.y[perm] - (ws * data.x[perm] + bs)
+    r = data.y[perm] - (np.repeat(ws, counts) * data.x[perm] + np.repeat(bs, counts))
     per_point = pointwise(config.loss, r, config.huber_delta)
-    return (np.add.reduceat(per_point, starts) / counts).tolist()
+    return np.add.reduceat(per_point, starts) / counts
 
 
 def evaluate(
@@ -431,26 +442,10 @@ class History:
             raise ValueError(f"epoch must be a whole number in [0, {self.epochs_run}].")
         k = int(epoch)
         t = self.trace
-        cols = t.opt[k].tolist()
-        name = t.config.optimizer
-        opt_state: OptState
-        if name == "gd":
-            opt_state = GdState()
-        elif name in ("momentum", "nesterov"):
-            opt_state = MomentumState((cols[0], cols[1]))
-        else:
-            opt_state = AdamState(k * t.updates_per_epoch, (cols[0], cols[1]), (cols[2], cols[3]))
+        opt_state = opt_state_from(t.config.optimizer, t.opt[k].tolist(), k * t.updates_per_epoch)
         hi, lo, has32, u32 = (int(v) for v in t.rng[k])
         rng_state = ((hi << 64) | lo, t.rng_inc, has32, u32)
         return TrainState(k, float(self.w[k]), float(self.b[k]), opt_state, rng_state)
-
-
-def _opt_columns(opt_state: OptState) -> tuple[float, ...]:
-    if isinstance(opt_state, MomentumState):
-        return opt_state.velocity
-    if isinstance(opt_state, AdamState):
-        return (*opt_state.mu, *opt_state.nu)
-    return ()
 
 
 _MASK64 = (1 << 64) - 1
@@ -527,7 +522,7 @@ def run(data: Dataset, config: TrainConfig, state: TrainState, epochs: int) -> H
                 diverged_at = state.epoch
                 break
             rows.append((state.w, state.b, loss, dw, db))
-            opt_rows.append(_opt_columns(state.opt_state))
+            opt_rows.append(opt_columns(state.opt_state))
             rng_rows.append(_rng_columns(state.rng_state))
             if k == epochs:
                 break
