@@ -21,9 +21,16 @@ LINEAR_HEADROOM = 0.05
 
 
 def loss_ranges(scene: Scene) -> tuple[tuple[float, float], tuple[float, float]]:
-    """((lo, hi) for a log axis, (lo, hi) for a linear axis), in loss units; lo > 0 on log."""
-    log_range = (scene.loss_floor / LOG_FOOTROOM, scene.loss_top * LOG_HEADROOM)
-    return log_range, (0.0, scene.loss_top * (1 + LINEAR_HEADROOM))
+    """((lo, hi) for a log axis, (lo, hi) for a linear axis), in loss units; lo > 0 on log.
+
+    The headroom above a diverged run's last loss (up to ~1e308) is clipped to the largest
+    float, so the range stays finite and JSON-encodable.
+    """
+    top = float(np.finfo(np.float64).max)
+    with np.errstate(over="ignore"):
+        log_hi = min(float(np.float64(scene.loss_top) * LOG_HEADROOM), top)
+        lin_hi = min(float(np.float64(scene.loss_top) * (1 + LINEAR_HEADROOM)), top)
+    return (scene.loss_floor / LOG_FOOTROOM, log_hi), (0.0, lin_hi)
 
 
 def drawn_loss(scene: Scene, epoch: int) -> list[float]:
