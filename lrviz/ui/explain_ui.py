@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lrviz.core import Dataset, StepRecord, TrainConfig, TrainState, record_at
+from lrviz.core import Dataset, History, StepRecord, TrainConfig, TrainState, record_at
 from lrviz.explain import (
     GRAPH_CAPTION,
     PerPoint,
@@ -37,13 +37,27 @@ SELECTBOX_POINTS = 500
 """Up to this many points the selector lists them all; past it, a number box picks one."""
 
 
-# Each widget in the panel reruns the page; replaying up to `epoch` steps every time would make
-# a mini-batch run on 10,000 points lag. Records are immutable, so sessions can share them.
-@st.cache_resource(max_entries=16, show_spinner=False)
+# Each widget in the tables reruns the page. With the run's History, record_at starts from the
+# state stored for `epoch` and takes one step, so any epoch costs the same; caching keeps the
+# tables' own widgets from even that. Records are immutable, so sessions share them. Bounded:
+# a record holds n per-point values and one row per update (about 100 bytes an update), so
+# MAX_RECORDS of the largest allowed (100,000 points) hold well under 100 MB, and an entry
+# unused for RECORD_TTL_S goes.
+MAX_RECORDS = 8
+RECORD_TTL_S = 600
+
+
+@st.cache_resource(max_entries=MAX_RECORDS, ttl=RECORD_TTL_S, show_spinner=False)
 def _recorded(
-    data: Dataset, config: TrainConfig, w0: float, b0: float, epoch: int
+    data: Dataset,
+    config: TrainConfig,
+    w0: float,
+    b0: float,
+    epoch: int,
+    _history: History | None = None,
 ) -> tuple[TrainState, StepRecord]:
-    return record_at(data, config, w0, b0, epoch)
+    # _history is not hashed: it is the History of (data, config, w0, b0), named by them.
+    return record_at(data, config, w0, b0, epoch, history=_history)
 
 
 def explain_ui(
@@ -55,6 +69,7 @@ def explain_ui(
     *,
     selected: int | None = None,
     recorded: tuple[TrainState, StepRecord] | None = None,
+    history: History | None = None,
     key: str = "explain",
 ) -> int:
     """Draw the panel for the step taken at `epoch` (0 = the first step) and return point i.
@@ -65,11 +80,12 @@ def explain_ui(
 
     selected: a point picked elsewhere (e.g. the data panel); it moves this panel's selector when
     it changes. recorded: `lrviz.core.record_at(data, config, w0, b0, epoch)` if the caller has
-    it already; otherwise the panel replays and caches it. key: prefix of its widget keys.
+    it already; otherwise the panel computes and caches it, from the run's `history` (one step
+    from the state stored for that epoch) when given. key: prefix of its widget keys.
     Returns the chosen point's index (0 … n-1), for the fit panel to highlight.
     """
     try:
-        state, rec = recorded or _recorded(data, config, w0, b0, epoch)
+        state, rec = recorded or _recorded(data, config, w0, b0, epoch, history)
     except ValueError as err:
         st.error(f"Nothing to explain yet: {err}")
         return 0 if selected is None else int(selected)
@@ -147,7 +163,8 @@ def details_ui(data: Dataset, run: Run, point: int) -> None:
         )
     )
     s = run.settings
-    explain_ui(data, s.config, s.w0, s.b0, epoch, selected=point, key="details")
+    history = run.scene.history
+    explain_ui(data, s.config, s.w0, s.b0, epoch, selected=point, history=history, key="details")
 
 
 def _choose_point(pts: PerPoint, selected: int | None, key: str) -> int:

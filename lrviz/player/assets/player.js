@@ -12,7 +12,8 @@ const DEFAULT_SPEED = 30;
 const FRAME_RATE = 30; // fast-forward draws this many frames per second, several epochs each
 const PLOTLY_CONFIG = {
   displaylogo: false,
-  responsive: true,
+  // The player sizes its charts itself (a ResizeObserver and Player.fit), never mid-redraw.
+  responsive: false,
   scrollZoom: false,
   modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
 };
@@ -294,6 +295,17 @@ class Overlay {
   }
 }
 
+// Plotly.restyle on a chart that is drawn; skipped while Plotly.react is still building it (the
+// player restyles again once it is drawn). Never lets plotly's error reach the page.
+function restyleSafe(slot, update, indices) {
+  if (!slot.drawn || !window.Plotly) return;
+  try {
+    window.Plotly.restyle(slot.plot, update, indices).catch(() => {});
+  } catch (error) {
+    console.warn("lrviz: restyle skipped", error);
+  }
+}
+
 class Player {
   constructor(root) {
     this.root = root;
@@ -347,13 +359,22 @@ class Player {
 
   resize() {
     if (!this.p || !window.Plotly) return;
-    for (const slot of Object.values(this.plots)) this.fit(slot.plot);
+    for (const slot of Object.values(this.plots)) this.fit(slot);
   }
 
-  fit(gd) {
+  fit(slot) {
     // offsetParent is null for a hidden chart (the contour while the 3D bowl shows); plotly
-    // refuses to size those, and its refusal would surface as an unhandled rejection.
-    if (gd.layout && gd.offsetParent) window.Plotly.Plots.resize(gd).catch(() => {});
+    // refuses to size those, and its refusal would surface as an unhandled rejection. A chart
+    // still being built by Plotly.react is sized when it is done. Plotly.Plots.resize is not
+    // used: it relayouts from a 100 ms timer, which can fire in the middle of a newer run's
+    // Plotly.react and throw inside plotly where no caller can catch it.
+    const gd = slot.plot;
+    if (!slot.drawn || !gd.layout || !gd.offsetParent) return;
+    try {
+      window.Plotly.relayout(gd, { autosize: true }).catch(() => {});
+    } catch (error) {
+      console.warn("lrviz: resize skipped", error);
+    }
   }
 
   build() {
@@ -595,16 +616,17 @@ class Player {
     this.scrub.max = String(span);
     const own = this.p.figures.loss.layout.xaxis.range;
     const range = this.hideFuture && own ? [-0.02 * span, 1.02 * span] : own;
-    const plot = this.plots.loss.plot;
+    const slot = this.plots.loss;
+    const plot = slot.plot;
+    if (!slot.drawn) return; // plot() calls this again once the chart is drawn
     if (range && plot.layout && plot.layout.xaxis && String(plot.layout.xaxis.range) !== String(range)) {
       window.Plotly.relayout(plot, { "xaxis.range": range }).catch(() => {});
     }
-    const slot = this.plots.loss;
     const i = slot.idx[this.p.ghost_uid];
     if (i === undefined || !slot.plot.data) return;
     const visible = !this.hideFuture;
     if (slot.plot.data[i] && slot.plot.data[i].visible !== visible) {
-      window.Plotly.restyle(slot.plot, { visible }, [i]).catch(() => {});
+      restyleSafe(slot, { visible }, [i]);
     }
   }
 
@@ -652,6 +674,10 @@ class Player {
     layout.title = { text: "" };
     if (name !== "bowl") layout.margin = { ...layout.margin, t: 8 };
     if (name === "loss") this.applyLogY(layout);
+    // Until Plotly.react has finished, the chart is half built: a restyle then throws inside
+    // plotly (synchronously, so .catch does not see it). restyleSafe waits for this flag.
+    slot.pending = (slot.pending || 0) + 1;
+    slot.drawn = false;
     slot.idx = {};
     // The layer on top repeats the figure from its first moving trace to the end, in the
     // figure's order, so whatever Python drew above the moving traces (the data points) stays
@@ -663,7 +689,14 @@ class Player {
       if (trace.uid) slot.idx[trace.uid] = i;
       return uids.includes(trace.uid) ? { ...trace, x: [null], y: [null] } : trace;
     });
-    await Plotly.react(slot.plot, base, layout, PLOTLY_CONFIG);
+    try {
+      await Plotly.react(slot.plot, base, layout, PLOTLY_CONFIG);
+    } finally {
+      slot.pending -= 1;
+    }
+    // A newer run's figure may be on its way already (a lesson picked mid-draw).
+    slot.drawn = slot.pending === 0;
+    if (!slot.drawn) return;
     if (slot.over) {
       slot.over.setTraces(layer.map((trace, i) => ({ ...trace, uid: trace.uid || `static-${i}` })));
       layer.forEach((trace, i) => {
@@ -783,7 +816,7 @@ class Player {
       update.y.push(y);
       update.z.push(z);
     }
-    if (idx.length) window.Plotly.restyle(slot.plot, update, idx).catch(() => {});
+    if (idx.length) restyleSafe(slot, update, idx);
   }
 
   drawFit(k) {
@@ -968,7 +1001,7 @@ class Player {
   setLogY(on) {
     this.logY = on;
     this.logBox.checked = on;
-    if (!this.p) return;
+    if (!this.p || !this.plots.loss.drawn) return; // plot() applies the axis type when it draws
     const layout = {};
     this.applyLogY(layout);
     const axis = { "yaxis.type": layout.yaxis.type, "yaxis.range": layout.yaxis.range };
@@ -991,11 +1024,11 @@ class Player {
     }
     if (on) {
       this.plots.bowl.title.textContent = this.p.figures.bowl.layout.title.text;
-      this.fit(this.plots.bowl.plot);
+      this.fit(this.plots.bowl);
       this.drawBowl(this.epoch);
     } else {
       this.plots.contour.title.textContent = this.p.figures.contour.layout.title.text;
-      this.fit(this.plots.contour.plot);
+      this.fit(this.plots.contour);
     }
   }
 
@@ -1072,6 +1105,9 @@ class Player {
     if (this.typing(target)) return;
     // An open list (a select box's options) keeps its arrows.
     if (target instanceof Element && target.closest("[role='listbox'], [role='menu'], [role='dialog']")) return;
+    // A table being edited (the data editor's grid) keeps its keys: arrows move its cell
+    // cursor, and a digit starts typing a number into the cell.
+    if (target instanceof Element && target.closest("[role='grid'], [data-testid='stDataFrame'], [data-testid='stDataFrameResizable']")) return;
     let handled = true;
     if (event.key === "ArrowRight") this.act(event.shiftKey ? "step10" : "step");
     else if (event.key === "ArrowLeft") this.act(event.shiftKey ? "back10" : "back");
