@@ -10,6 +10,7 @@ from lrviz.core import Dataset
 from lrviz.figures.theme import Theme
 from lrviz.player.payload import encode, payload, payload_key
 from lrviz.player.run import Run, RunSettings, make_run, run_id
+from lrviz.ui.shared_runs import shared
 
 _RUN_KEY = "lrviz_run"
 
@@ -57,11 +58,17 @@ def current_run_ui(
 def _build(
     data: Dataset, settings: RunSettings, theme: Theme, plotly_url: str, previous: Current | None
 ) -> Current:
-    run = make_run(data, settings)
-    if previous is not None and previous.run.run_id == run.run_id:
+    rid = run_id(data, settings)
+    if previous is not None and previous.run.run_id == rid:
         view = previous.view  # the same run in another look: the epoch on screen stays
     else:
         count = 1 + int(previous.view.rsplit("-", 1)[1]) if previous is not None else 0
-        view = f"{run.run_id}-{count}"
-    key = payload_key(run.run_id, theme, plotly_url)
-    return Current(run, encode(payload(run, theme, plotly_url, key, view)), key, view)
+        view = f"{rid}-{count}"
+    key = payload_key(rid, theme, plotly_url)
+
+    def build() -> Current:
+        run = make_run(data, settings)
+        return Current(run, encode(payload(run, theme, plotly_url, key, view)), key, view)
+
+    # Every session opening the same link builds the same run: once per server (shared_runs).
+    return shared((key, view), build)

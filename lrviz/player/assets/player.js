@@ -472,13 +472,6 @@ class Player {
     const sameRun = this.p && payload.run === this.run;
     this.halt();
     const token = (this.loadToken = (this.loadToken || 0) + 1);
-    try {
-      await loadPlotly(payload.plotly_url);
-    } catch (error) {
-      this.fail(`${error.message}. The charts need it; reload the page to try again.`);
-      return;
-    }
-    if (token !== this.loadToken) return; // a newer run arrived meanwhile
     this.p = payload;
     if (!sameRun) this.moved = false;
     this.run = payload.run;
@@ -489,6 +482,21 @@ class Player {
     if (!sameRun) this.epoch = s && s.run === payload.run ? s.epoch : 0;
     this.epoch = Math.min(Math.max(this.epoch, 0), payload.last);
     this.scrub.max = String(payload.last);
+    // First paint: the numbers, controls and chain rule come from the payload alone, so they
+    // show (and Step works) while plotly.js is still loading; the charts follow it.
+    if (!window.Plotly) {
+      this.chain.setRun(payload.chain);
+      if (this.mark && this.mark.run === this.run && this.mark.chain) this.chain.setPoint(this.mark.chain);
+      this.applyHide();
+      this.draw(false);
+    }
+    try {
+      await loadPlotly(payload.plotly_url);
+    } catch (error) {
+      this.fail(`${error.message}. The charts need it; reload the page to try again.`);
+      return;
+    }
+    if (token !== this.loadToken) return; // a newer run arrived meanwhile
     const jobs = ["fit", "contour", "loss"].map((name) => this.plot(name));
     if (this.show3d) jobs.push(this.plot("bowl"));
     try {
@@ -573,9 +581,10 @@ class Player {
   applyHide() {
     // The grey curve of the whole run shows where the loss goes before Play gets there; the
     // scrubber's and the loss axis's length would tell when it stops: both span the budget.
-    if (!this.p || !window.Plotly) return;
+    if (!this.p) return;
     const span = this.hideFuture ? Math.max(this.p.last, this.p.budget) : this.p.last;
     this.scrub.max = String(span);
+    if (!window.Plotly) return; // the charts are not drawn yet (load draws them, then this)
     const own = this.p.figures.loss.layout.xaxis.range;
     const range = this.hideFuture && own ? [-0.02 * span, 1.02 * span] : own;
     const plot = this.plots.loss.plot;
@@ -931,7 +940,7 @@ class Player {
   setLogY(on) {
     this.logY = on;
     this.logBox.checked = on;
-    if (!this.p) return;
+    if (!this.p || !window.Plotly) return; // not drawn yet: plot() reads this.logY
     const layout = {};
     this.applyLogY(layout);
     const axis = { "yaxis.type": layout.yaxis.type, "yaxis.range": layout.yaxis.range };
@@ -943,7 +952,7 @@ class Player {
     this.bowlBox.checked = on;
     this.plots.contour.wrap.hidden = on;
     this.plots.bowl.plot.hidden = !on;
-    if (!this.p) return;
+    if (!this.p || !window.Plotly) return; // not drawn yet: load() draws the bowl if shown
     if (on && !this.bowlReady) {
       try {
         await this.plot("bowl");
