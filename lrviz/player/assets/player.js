@@ -418,6 +418,7 @@ class Player {
       if (key) this.pickLesson(key);
     });
     controls.append(speed, scrubWrap, chainBtn, logY, bowl);
+    addZoomToggle(this, controls); // touch screens only (touch.js, phone.css)
     // The gallery's menu, then the lesson's title and caption and the banner (while presenting).
     this.info = el("div", { class: "lrviz-info" });
     const texts = el("div", { class: "lrviz-info-text" });
@@ -652,7 +653,8 @@ class Player {
       if (trace.uid) slot.idx[trace.uid] = i;
       return uids.includes(trace.uid) ? { ...trace, x: [null], y: [null] } : trace;
     });
-    await Plotly.react(slot.plot, base, layout, PLOTLY_CONFIG);
+    // On touch screens a swipe scrolls the page unless zooming is on (touch.js).
+    await Plotly.react(slot.plot, base, touchLayout(layout, this), touchConfig(PLOTLY_CONFIG, this));
     if (slot.over) {
       slot.over.setTraces(layer.map((trace, i) => ({ ...trace, uid: trace.uid || `static-${i}` })));
       layer.forEach((trace, i) => {
