@@ -1,4 +1,4 @@
-"""A hidden component at the top of the page that starts loading plotly.js at once."""
+"""A hidden component at the top of the page that starts downloading plotly.js at once."""
 
 from __future__ import annotations
 
@@ -27,10 +27,11 @@ _PRELOAD = st.components.v2.component(
 
 
 def preload_ui() -> None:
-    """Mount the preloader; call it before the run is trained so the fetch overlaps that work.
+    """Mount the preloader; call it before the run is trained so the download overlaps that work.
 
     plotly.js (1.5 MB compressed, 4.8 MB to parse) is what the charts wait for; the player's
-    numbers do not wait for it (see player.js load()).
+    numbers do not wait for it: it is downloaded here and run once they are on screen (see
+    preload.js and player.js load()).
     """
     _PRELOAD(key=PRELOAD_KEY, data={"url": plotly_js_url()})
     if not st.session_state.get(_SENT_KEY):

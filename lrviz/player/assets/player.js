@@ -490,6 +490,8 @@ class Player {
       if (this.mark && this.mark.run === this.run && this.mark.chain) this.chain.setPoint(this.mark.chain);
       this.applyHide();
       this.draw(false);
+      // Let the browser paint them before plotly.js takes the main thread to evaluate.
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     }
     try {
       await loadPlotly(payload.plotly_url);

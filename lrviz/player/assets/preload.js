@@ -1,21 +1,17 @@
-// Starts fetching plotly.js as soon as the page's first script run begins, long before the run's
-// payload reaches the player: the player's loadPlotly() then finds this request under
-// window.__lrviz.plotly and waits on it instead of starting its own.
+// Starts downloading plotly.js as soon as the page's first script run begins, long before the
+// run's payload reaches the player. A <link rel=preload> downloads without running: the 4.8 MB
+// script takes about a second of the main thread to evaluate, and run now it would hold back the
+// player's first numbers. The player's own <script> for the same URL (loadPlotly in player.js),
+// added once those numbers are on screen, then takes the downloaded copy.
 export default function preload(component) {
-  const page = (window.__lrviz = window.__lrviz || { player: null, sync: null, plotly: null });
   const url = component.data && component.data.url;
-  if (!url || window.Plotly || page.plotly) return;
-  page.plotly = new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = url;
-    script.async = true;
-    script.onload = () => resolve(window.Plotly);
-    script.onerror = () => {
-      page.plotly = null; // the player tries again with its own request
-      reject(new Error(`plotly.js did not load from ${url}`));
-    };
-    document.head.appendChild(script);
-  });
-  // Nobody may be waiting yet; the player reports a failure when it waits.
-  page.plotly.catch(() => {});
+  if (!url || window.Plotly) return;
+  for (const link of document.head.querySelectorAll('link[rel="preload"]')) {
+    if (link.getAttribute("href") === url) return;
+  }
+  const link = document.createElement("link");
+  link.rel = "preload";
+  link.as = "script";
+  link.href = url;
+  document.head.appendChild(link);
 }
