@@ -231,3 +231,36 @@ def test_per_point_pull_chart_titles_do_not_run_together(phone: Page) -> None:
     assert all(t[1] >= 0 and t[3] <= PHONE[0] for t in pulls), pulls
     bars = [t for t in titles if "modebar" in t[0]]
     assert not [(a, b) for a in pulls for b in bars if overlap(a, b)], (pulls, bars)
+
+
+BOWL_AIM_JS = """
+() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const gd = document.querySelector('[data-plot="bowl"]');
+  main.scrollTop += gd.getBoundingClientRect().top - 200;
+  const r = gd.getBoundingClientRect();
+  const x = r.left + r.width / 2;
+  const y = Math.min(r.bottom - 20, window.innerHeight - 60);
+  return {x, y, inBowl: gd.contains(document.elementFromPoint(x, y)), scroll: main.scrollTop};
+}
+"""
+
+
+def test_a_swipe_over_the_3d_bowl_scrolls_the_page_unless_zooming(phone: Page) -> None:
+    phone.locator(f'{PLAYER} [data-ctl="bowl"]').click()
+    phone.wait_for_selector(f'{PLAYER} [data-plot="bowl"] canvas', timeout=WAIT_MS)
+    aim = phone.evaluate(BOWL_AIM_JS)
+    assert aim["inBowl"], aim
+    swipe(phone, aim["x"], aim["y"], -300)
+    assert phone.locator(SCROLLER).evaluate("(m) => m.scrollTop") > aim["scroll"] + 100
+    # Zoom on: the bowl's camera takes the drag, the page stays.
+    zoom = phone.locator(f'{PLAYER} button[data-act="zoom"]')
+    zoom.scroll_into_view_if_needed()
+    zoom.click()
+    phone.wait_for_function(
+        "() => document.querySelector('.lrviz-player').classList.contains('lrviz-zooming')"
+    )
+    phone.wait_for_timeout(500)
+    aim = phone.evaluate(BOWL_AIM_JS)
+    swipe(phone, aim["x"], aim["y"], -200)
+    assert abs(phone.locator(SCROLLER).evaluate("(m) => m.scrollTop") - aim["scroll"]) < 5
