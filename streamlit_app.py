@@ -48,6 +48,7 @@ import streamlit as st
 
 from lrviz.core import curvature
 from lrviz.player.component import plotly_js_url
+from lrviz.player.preload import preload_ui
 from lrviz.ui.compare_ui import with_pins
 from lrviz.ui.data_source import data_params_keys
 from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui, source_params
@@ -74,6 +75,7 @@ from lrviz.ui.tools_ui import tools_ui
 def main() -> None:
     """Draw the page for this session."""
     page_setup_ui()
+    preload_ui()  # plotly.js loads while this run trains
     read_link_ui(data_params_keys(), apply_params)
     theme = presentation_ui()
     active = data_ui()

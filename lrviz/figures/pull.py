@@ -53,7 +53,8 @@ def plot_point_pull(
         cols=2,
         shared_yaxes=True,
         horizontal_spacing=0.05,
-        subplot_titles=("pull on w: −∂Lᵢ/∂w", "pull on b: −∂Lᵢ/∂b"),
+        # Two lines each: side by side on a phone's 340 px the one-line titles ran together.
+        subplot_titles=("pull on w<br>−∂Lᵢ/∂w", "pull on b<br>−∂Lᵢ/∂b"),
     )
     with np.errstate(all="ignore"):
         series = ((pts.dL_dw_i, rec.dL_dw), (pts.dL_db_i, rec.dL_db))
@@ -86,8 +87,9 @@ def plot_point_pull(
             )
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_layout(
-        height=min(600, 130 + 24 * len(rows)),
-        margin=dict(l=10, r=10, t=40, b=10),
+        height=min(640, 170 + 24 * len(rows)),
+        # Room above the titles for the chart's mode bar, so the two never overlap.
+        margin=dict(l=10, r=10, t=80, b=10),
         bargap=0.25,
         font=dict(family=theme.font_family, size=theme.font_size - 2, color=theme.ink),
         plot_bgcolor=theme.background,

@@ -26,14 +26,16 @@ _ASSETS = Path(__file__).with_name("assets")
 _PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 
 # The chain-rule view (chain.js) is drawn by the player in the same frame as the panels; its
-# code goes first in the player's module.
+# code goes first in the player's module. touch.js and phone.css: phones and touch screens.
 _PLAYER = st.components.v2.component(
     "lrviz.player",
     js="\n".join(
-        (_ASSETS / name).read_text(encoding="utf-8") for name in ("chain.js", "player.js")
+        (_ASSETS / name).read_text(encoding="utf-8")
+        for name in ("chain.js", "touch.js", "player.js")
     ),
     css="\n".join(
-        (_ASSETS / name).read_text(encoding="utf-8") for name in ("player.css", "chain.css")
+        (_ASSETS / name).read_text(encoding="utf-8")
+        for name in ("player.css", "chain.css", "phone.css")
     ),
     # Plotly puts its stylesheet in the page head; inside a shadow root it would not apply.
     isolate_styles=False,

@@ -14,6 +14,10 @@ _STYLE = """
 }
 [data-testid="stMain"] [data-testid="stAlertContainer"] { padding: 0.45rem 0.9rem; }
 [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
+/* On a phone the header (3.75rem, opaque) would cover the page's first lines. */
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 4.2rem 1rem 1.5rem; }
+}
 </style>
 """
 

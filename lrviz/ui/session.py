@@ -13,6 +13,7 @@ from lrviz.player.payload import encode, payload, payload_key
 from lrviz.player.run import Run, RunSettings, capped, make_run, run_id, updates_per_epoch
 from lrviz.share.url_state import widget_values
 from lrviz.ui.settings import restore_settings
+from lrviz.ui.shared_runs import shared
 
 _RUN_KEY = "lrviz_run"
 _REFUSED = "lrviz_run_refused"  # (view of the run kept on screen, plain-text reason)
@@ -49,7 +50,7 @@ def current_run_ui(
         if previous is not None:
             return previous
         settings = RunSettings()
-    key = payload_key(run_id(data, settings), theme, plotly_url)
+    key = payload_key(run_id(data, capped(data.n, settings)[0]), theme, plotly_url)
     if previous is not None and previous.key == key:
         _refusal_ui(previous.view)
         return previous
@@ -126,21 +127,27 @@ def _work_words(data: Dataset, settings: RunSettings) -> str:
 def _build(
     data: Dataset, settings: RunSettings, theme: Theme, plotly_url: str, previous: Current | None
 ) -> Current:
-    with st.spinner(_work_words(data, settings)):
-        run = make_run(data, settings)
-        body = payload(run, theme, plotly_url, payload_key(run.run_id, theme, plotly_url))
-    if previous is not None and previous.run.run_id == run.run_id:
+    # The run's name is that of the settings as they will run (cut to the work budget).
+    rid = run_id(data, capped(data.n, settings)[0])
+    if previous is not None and previous.run.run_id == rid:
         view = previous.view  # the same run in another look: the epoch on screen stays
     else:
         count = 1 + int(previous.view.rsplit("-", 1)[1]) if previous is not None else 0
-        view = f"{run.run_id}-{count}"
-    key = payload_key(run.run_id, theme, plotly_url)
-    body["run"] = view
-    try:
-        encoded = encode(body)
-    except ValueError:
-        raise ValueError(
-            "some of this run's numbers are too large to draw (they overflow float64). "
-            "Start nearer the data's fit or use a smaller α."
-        ) from None
-    return Current(run, encoded, key, view)
+        view = f"{rid}-{count}"
+    key = payload_key(rid, theme, plotly_url)
+
+    def build() -> Current:
+        with st.spinner(_work_words(data, settings)):
+            run = make_run(data, settings)
+            body = payload(run, theme, plotly_url, key, view)
+        try:
+            encoded = encode(body)
+        except ValueError:
+            raise ValueError(
+                "some of this run's numbers are too large to draw (they overflow float64). "
+                "Start nearer the data's fit or use a smaller α."
+            ) from None
+        return Current(run, encoded, key, view)
+
+    # Every session opening the same link builds the same run: once per server (shared_runs).
+    return shared((key, view), build)

@@ -304,10 +304,15 @@ def _is_local(url: str) -> bool:
 
 @contextmanager
 def open_page(
-    browser: Browser, viewport: Viewport = PROJECTOR, *, default_timeout_ms: float = 20_000
+    browser: Browser,
+    viewport: Viewport = PROJECTOR,
+    *,
+    default_timeout_ms: float = 20_000,
+    touch: bool = False,
 ) -> Iterator[WatchedPage]:
     """A tab in its own browser context (own cookies, so its own Streamlit session).
 
+    touch: a phone's context (touch events, a coarse pointer, mobile viewport rules).
     Requests that would leave this machine are aborted and recorded as problems, as are console
     errors and uncaught page errors.
     """
@@ -315,6 +320,8 @@ def open_page(
         viewport={"width": viewport.width, "height": viewport.height},
         device_scale_factor=1,
         service_workers="block",
+        has_touch=touch,
+        is_mobile=touch,
     )
     watched = WatchedPage(page=context.new_page())
     try:

@@ -143,7 +143,7 @@ def browser() -> Iterator[Browser]:
 def new_page(
     request: pytest.FixtureRequest, browser: Browser, shots_dir: Path
 ) -> Iterator[Callable[..., Page]]:
-    """Open more tabs: new_page(width=1280, height=720) -> Page, each with its own session.
+    """Open more tabs: new_page(width=1280, height=720, touch=False) -> Page, each its own session.
 
     Every tab is checked after the test like `page`, and photographed if the test failed.
     """
@@ -151,8 +151,10 @@ def new_page(
     request.node.stash[WATCHED_KEY] = watched
     with ExitStack() as stack:
 
-        def make(width: int = PROJECTOR.width, height: int = PROJECTOR.height) -> Page:
-            tab = stack.enter_context(open_page(browser, Viewport(width, height)))
+        def make(
+            width: int = PROJECTOR.width, height: int = PROJECTOR.height, touch: bool = False
+        ) -> Page:
+            tab = stack.enter_context(open_page(browser, Viewport(width, height), touch=touch))
             watched.append(tab)
             return tab.page
 

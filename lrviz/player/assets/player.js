@@ -441,6 +441,7 @@ class Player {
       if (key) this.pickLesson(key);
     });
     controls.append(speed, scrubWrap, chainBtn, logY, bowl);
+    addZoomToggle(this, controls); // touch screens only (touch.js, phone.css)
     // The gallery's menu, then the lesson's title and caption and the banner (while presenting).
     this.info = el("div", { class: "lrviz-info" });
     const texts = el("div", { class: "lrviz-info-text" });
@@ -502,13 +503,6 @@ class Player {
     const sameRun = this.p && payload.run === this.run;
     this.halt();
     const token = (this.loadToken = (this.loadToken || 0) + 1);
-    try {
-      await loadPlotly(payload.plotly_url);
-    } catch (error) {
-      this.fail(`${error.message}. The charts need it; reload the page to try again.`);
-      return;
-    }
-    if (token !== this.loadToken) return; // a newer run arrived meanwhile
     this.p = payload;
     if (!sameRun) this.moved = false;
     this.run = payload.run;
@@ -527,6 +521,23 @@ class Player {
       this.labels[name].replaceChildren(base);
       if (sub) this.labels[name].append(el("sub", {}, sub));
     }
+    // First paint: the numbers, controls and chain rule come from the payload alone, so they
+    // show (and Step works) while plotly.js is still loading; the charts follow it.
+    if (!window.Plotly) {
+      this.chain.setRun(payload.chain);
+      if (this.mark && this.mark.run === this.run && this.mark.chain) this.chain.setPoint(this.mark.chain);
+      this.applyHide();
+      this.draw(false);
+      // Let the browser paint them before plotly.js takes the main thread to evaluate.
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    }
+    try {
+      await loadPlotly(payload.plotly_url);
+    } catch (error) {
+      this.fail(`${error.message}. The charts need it; reload the page to try again.`);
+      return;
+    }
+    if (token !== this.loadToken) return; // a newer run arrived meanwhile
     const jobs = ["fit", "contour", "loss"].map((name) => this.plot(name));
     if (this.show3d) jobs.push(this.plot("bowl"));
     try {
@@ -611,9 +622,10 @@ class Player {
   applyHide() {
     // The grey curve of the whole run shows where the loss goes before Play gets there; the
     // scrubber's and the loss axis's length would tell when it stops: both span the budget.
-    if (!this.p || !window.Plotly) return;
+    if (!this.p) return;
     const span = this.hideFuture ? Math.max(this.p.last, this.p.budget) : this.p.last;
     this.scrub.max = String(span);
+    if (!window.Plotly) return; // the charts are not drawn yet (load draws them, then this)
     const own = this.p.figures.loss.layout.xaxis.range;
     const range = this.hideFuture && own ? [-0.02 * span, 1.02 * span] : own;
     const slot = this.plots.loss;
@@ -690,7 +702,8 @@ class Player {
       return uids.includes(trace.uid) ? { ...trace, x: [null], y: [null] } : trace;
     });
     try {
-      await Plotly.react(slot.plot, base, layout, PLOTLY_CONFIG);
+      // On touch screens a swipe scrolls the page unless zooming is on (touch.js).
+      await Plotly.react(slot.plot, base, touchLayout(layout, this), touchConfig(PLOTLY_CONFIG, this));
     } finally {
       slot.pending -= 1;
     }
@@ -1001,7 +1014,7 @@ class Player {
   setLogY(on) {
     this.logY = on;
     this.logBox.checked = on;
-    if (!this.p || !this.plots.loss.drawn) return; // plot() applies the axis type when it draws
+    if (!this.p || !window.Plotly || !this.plots.loss.drawn) return; // plot() reads this.logY
     const layout = {};
     this.applyLogY(layout);
     const axis = { "yaxis.type": layout.yaxis.type, "yaxis.range": layout.yaxis.range };
@@ -1013,7 +1026,7 @@ class Player {
     this.bowlBox.checked = on;
     this.plots.contour.wrap.hidden = on;
     this.plots.bowl.plot.hidden = !on;
-    if (!this.p) return;
+    if (!this.p || !window.Plotly) return; // not drawn yet: load() draws the bowl if shown
     if (on && !this.bowlReady) {
       try {
         await this.plot("bowl");
