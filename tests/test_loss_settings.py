@@ -156,3 +156,18 @@ def test_settle_values_cuts_a_robust_run_to_its_budget() -> None:
     assert mse_changes["epochs"] == 2 * changes["epochs"]
     full, _ = settle_values(values(loss="mae", epochs=5000), 100_000, None)
     assert full["epochs"] == MAX_POINTS // math.ceil(100_000 / 3)
+
+
+def test_the_banner_says_whose_stable_limit_it_quotes() -> None:
+    from lrviz.player.run import make_run
+    from lrviz.ui.status import banner
+
+    limit = curvature(ARTICLE).max_stable_lr
+    mse = banner(make_run(ARTICLE, RunSettings(epochs=20)), 0).text
+    assert "the stable limit 2/λ_max" in mse
+    huber_run = make_run(ARTICLE, RunSettings(epochs=20, config=TrainConfig(0.01, loss="huber")))
+    huber = banner(huber_run, 0).text
+    assert "4/λ_max" in huber and "2/λ_max is MSE's limit" in huber
+    assert f"{0.01 / (2 * limit):.2g}×" in huber
+    mae = banner(make_run(ARTICLE, RunSettings(epochs=20, config=TrainConfig(0.01, loss="mae"))), 0)
+    assert "MAE has no stable limit" in mae.text and "2/λ_max" not in mae.text
