@@ -308,10 +308,11 @@ def stable_limit_text(lr: float, curv: Curvature, loss: str, delta: float = 1.0)
     limit = curv.max_stable_lr
     if loss == "mae":
         return (
-            f"MAE has no stable limit: each point's ∂Lᵢ/∂ŷᵢ is ±1 whatever its residual, so the "
-            f"gradient never shrinks near the minimum. Gradient descent never diverges, but it "
-            f"keeps stepping about α·mean|x| past the minimum and circles it at a distance "
-            f"proportional to α. (MSE's limit 2/λ_max here is {fmt(limit, 3)}.)"
+            f"MAE has no stable limit: each point's ∂Lᵢ/∂ŷᵢ is ±1 whatever the size of its "
+            f"residual (0 only on the line), so the gradient does not shrink near the minimum. "
+            f"Full-batch steps stay up to α·mean|x| in w and α in b: gradient descent never "
+            f"diverges, but it never settles exactly either, and circles the minimum at a "
+            f"distance proportional to α. (MSE's limit 2/λ_max here is {fmt(limit, 3)}.)"
         )
     if loss == "huber":
         huber = 2.0 * limit
