@@ -105,3 +105,35 @@ def test_a_diverging_sgd_run_sends_only_finite_numbers() -> None:
     body = json.loads(encode(payload(diverged, DEFAULT_THEME, "/p.js")))  # raises on nan/inf
     at = body["intra"]["at"]
     assert len(at) == diverged.scene.last_epoch + 1 and at == sorted(at)
+
+
+@pytest.mark.parametrize("loss", ["mae", "huber"])
+def test_robust_losses_draw_their_own_loss_between_the_epochs(loss: str) -> None:
+    config = TrainConfig(0.01, batch_size=2, loss=loss)
+    h = history(config, 6)
+    path = intra_path(DATA, config, h)
+    assert path is not None
+    assert np.array_equal(path.loss[path.at], h.loss)
+    # Every update is kept on few points; each point's loss is the config's, not MSE's.
+    assert len(path.t) == 6 * updates_per_epoch(DATA.n, config) + 1
+    inner = np.setdiff1d(np.arange(len(path.t)), path.at)
+    r = DATA.y[None, :] - (path.w[inner, None] * DATA.x[None, :] + path.b[inner, None])
+    expected = np.abs(r) if loss == "mae" else np.where(np.abs(r) <= 1, r * r / 2, np.abs(r) - 0.5)
+    assert np.allclose(path.loss[inner], expected.mean(axis=1), rtol=1e-12)
+    assert not np.allclose(path.loss[inner], (r * r).mean(axis=1))
+
+
+def test_robust_losses_on_many_points_keep_a_stride_of_the_updates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lrviz.figures import intra
+
+    monkeypatch.setattr(intra, "ROBUST_VALUES", 40)  # 4 points' losses on these 10 points
+    config = TrainConfig(0.01, batch_size=1, loss="huber")  # 10 updates per epoch
+    h = history(config, 3)
+    path = intra_path(DATA, config, h)
+    assert path is not None
+    # Stride 3 (10 updates / 4 affordable, rounded up): updates 3, 6, 9 of the first epoch.
+    assert path.t[: path.at[1] + 1].tolist() == [0.0, 0.3, 0.6, 0.9, 1.0]
+    assert path.t[path.at[1] :].tolist() == [1.0, 2.0, 3.0]
+    assert len(path.t) * DATA.n <= 40 + (h.epochs_run + 1) * DATA.n

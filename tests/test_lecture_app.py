@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lrviz.core import curvature, optimum
+from lrviz.core import curvature, loss_surface, optimum
 from lrviz.figures.uids import CONTOUR_PATH, LOSS_SO_FAR
 from lrviz.player.compare import PINNED
 from lrviz.ui.data_ui import STANDARDIZE_KEY
@@ -112,8 +112,11 @@ def test_each_lesson_loads_its_data_settings_and_caption(key: str) -> None:
     assert any(lesson.title in i.value for i in at.info)
     data = player_data(at)
     assert server_view(at) == {"run": data["run"], "epoch": 0}
+    assert at.radio(key="loss").value == config.loss
     # The run on screen is trained on the lesson's data: its start's loss is that data's.
-    expected = float(dataset_of(lesson.source).moments.loss(0.0, 0.0))
+    zero = [0.0]
+    surface = loss_surface(dataset_of(lesson.source), None, zero, zero, config.loss)
+    expected = float(surface[0, 0])
     assert data["traj"]["loss"][0] == pytest.approx(expected, rel=1e-12)
     pinned = [n for n in names(at, "loss") if n.endswith(f"({PINNED})")]
     assert len(pinned) == len(lesson.pinned)

@@ -26,6 +26,7 @@ from lrviz.ui.scenarios import (
     PINNED_MOVES,
     RAW_PATH,
     RINGS_WHOLE,
+    ROBUST_FIT,
     SHORT_OF_FIT,
     SHOWS,
     ZIGZAG,
@@ -154,6 +155,46 @@ def noisy_path(run: Run, body: dict[str, Any]) -> None:
     assert max(spread_w, spread_b) >= 0.1
 
 
+def others_line(run: Run) -> tuple[float, float, int]:
+    """(w, b) of the least-squares line through every point but the farthest from the
+    least-squares line through all of them (the outlier), and that point's index."""
+    x, y = run.scene.data.x, run.scene.data.y
+    w_all, b_all = np.polyfit(x, y, 1)
+    far = int(np.argmax(np.abs(y - (w_all * x + b_all))))
+    keep = np.arange(len(x)) != far
+    w, b = np.polyfit(x[keep], y[keep], 1)
+    return float(w), float(b), far
+
+
+def robust_fit(run: Run, body: dict[str, Any]) -> None:
+    assert run.settings.config.loss == "huber"
+    w_o, b_o, far = others_line(run)
+    x = run.scene.data.x
+    lo, hi = body["figures"]["fit"]["layout"]["yaxis"]["range"]
+
+    def gap(w: float, b: float) -> float:
+        # Largest distance from the others' line across the data, as a fraction of the panel.
+        return float(np.max(np.abs((w - w_o) * x + (b - b_o)))) / (hi - lo)
+
+    k = run.scene.last_epoch
+    huber = (body["traj"]["w"][k], body["traj"]["b"][k])
+    (pin,) = [t for t in traces(body, "contour") if str(t.get("uid", "")).startswith(PINNED_UID)]
+    mse = (pin["x"][-1], pin["y"][-1])
+    assert gap(*huber) <= 0.02
+    assert gap(*mse) >= 0.1
+    # Pulled toward the outlier: at its x the MSE line is nearer to it than the others' line.
+    xo, yo = x[far], run.scene.data.y[far]
+    assert abs(yo - (mse[0] * xo + mse[1])) < abs(yo - (w_o * xo + b_o)) - 0.1 * (hi - lo)
+    # The MSE line is drawn in the data panel too, where it ends.
+    ends = [t for t in traces(body, "fit") if str(t.get("uid", "")).startswith("pinned_end.")]
+    assert len(ends) == 1 and ends[0]["y"][-1] == pytest.approx(mse[0] * ends[0]["x"][-1] + mse[1])
+    # Each surface named: the contour's title is the screen's loss; the legend names both.
+    title = body["figures"]["contour"]["layout"]["title"]["text"]
+    assert "Huber" in title and "MSE" not in title
+    names = " ".join(str(t.get("name", "")) for t in traces(body, "contour"))
+    assert "Huber, δ = 1" in names and "MSE" in names
+
+
 CHECKS: dict[str, Callable[[Run, dict[str, Any]], None]] = {
     SHORT_OF_FIT: short_of_fit,
     ON_THE_FIT: on_the_fit,
@@ -163,6 +204,7 @@ CHECKS: dict[str, Callable[[Run, dict[str, Any]], None]] = {
     RAW_PATH: raw_path,
     RINGS_WHOLE: rings_whole,
     NOISY_PATH: noisy_path,
+    ROBUST_FIT: robust_fit,
 }
 
 
@@ -198,3 +240,15 @@ def test_the_raw_x_path_is_the_same_lines_in_z_units() -> None:
     # The same line over the same points: the same loss, epoch by epoch.
     assert np.allclose(scaled.moments.loss(pin.w, pin.b), raw.loss, rtol=1e-9, atol=0)
     assert optimum(scaled).loss == pytest.approx(optimum(dataset_of(src)).loss, rel=1e-9)
+
+
+def test_the_outlier_lesson_pits_mse_against_huber_on_one_contour() -> None:
+    lesson = LESSONS["robust"]
+    assert ROBUST_FIT in lesson.shows and PINNED_MOVES in lesson.shows
+    ((src, pinned),) = lesson.pinned
+    assert src == lesson.source
+    assert (lesson.settings.config.loss, pinned.config.loss) == ("huber", "mse")
+    run, _ = shown("robust")
+    # The run on screen reaches Huber's minimum, whose surface the contour draws.
+    assert run.converged_at is not None
+    assert run.scene.optimum == optimum(run.scene.data, loss="huber")

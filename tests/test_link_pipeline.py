@@ -36,6 +36,8 @@ from lrviz.ui.data_ui import build_active
 from lrviz.ui.settings import (
     BETA2_CHOICES,
     DEFAULTS,
+    DELTA_MAX,
+    DELTA_MIN,
     EPS_CHOICES,
     LR_MAX,
     LR_MIN,
@@ -108,6 +110,11 @@ def links(draw: st.DrawFn) -> dict[str, str]:
         st.one_of(st.sampled_from(["full", "sgd"]), st.integers(1, MAX_BATCH).map(str))
     )
     params["seed"] = str(draw(st.integers(0, MAX_SEED)))
+    loss = draw(st.sampled_from(["mse", "mae", "huber", None]))
+    if loss is not None:
+        params["loss"] = loss
+    if loss == "huber" and draw(st.booleans()):
+        params["delta"] = _log_uniform(draw, DELTA_MIN, DELTA_MAX)
     if draw(st.booleans()):
         params["epoch"] = str(draw(st.integers(0, MAX_EPOCHS)))
     return params

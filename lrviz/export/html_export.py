@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 import plotly.offline
 
-from lrviz.core import Dataset, History
+from lrviz.core import LOSSES, Dataset, History, stable_lr
+from lrviz.core.losses import check_loss, pointwise
 from lrviz.data.escape import escape_html
 from lrviz.export.panels import (
     CONTOUR_TRACES,
@@ -73,11 +74,31 @@ def _history_arrays(history: History) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _check_matches(data: Dataset, arrays: dict[str, np.ndarray]) -> None:
-    with np.errstate(all="ignore"):
-        expected = data.moments.loss(arrays["w"], arrays["b"])
-    if not np.allclose(expected, arrays["loss"], rtol=1e-9, atol=1e-300):
-        raise ValueError("The history was not trained on this data set; cannot export it.")
+# MAE and Huber cost O(n) per epoch to check: this many epochs, evenly spaced, are enough to
+# catch a history from other data or another loss.
+ROBUST_CHECKS = 16
+
+
+def _check_matches(data: Dataset, arrays: dict[str, np.ndarray], loss: str, delta: float) -> None:
+    if loss == "mse":
+        with np.errstate(all="ignore"):
+            expected = data.moments.loss(arrays["w"], arrays["b"])
+        recorded = arrays["loss"]
+    else:
+        at = _evenly_spaced(arrays["w"].size, ROBUST_CHECKS)
+        w, b = arrays["w"][at, np.newaxis], arrays["b"][at, np.newaxis]
+        with np.errstate(all="ignore"):
+            r = data.y[np.newaxis, :] - (w * data.x[np.newaxis, :] + b)
+            expected = pointwise(loss, r, delta).mean(axis=1)
+        recorded = arrays["loss"][at]
+    if not np.allclose(expected, recorded, rtol=1e-9, atol=1e-300):
+        raise ValueError(
+            "The history was not trained on this data set with this loss; cannot export it."
+        )
+
+
+def _evenly_spaced(count: int, limit: int) -> np.ndarray:
+    return np.unique(np.linspace(0, count - 1, min(count, limit)).round().astype(np.intp))
 
 
 def _notes(history: History, scene: Scene, shown: int, n: int) -> list[str]:
@@ -99,14 +120,19 @@ def _notes(history: History, scene: Scene, shown: int, n: int) -> list[str]:
     return notes
 
 
-def _meta(lr: float, optimizer: str, batch_size: int | None, n: int, scene: Scene) -> str:
+def _meta(lr: float, optimizer: str, batch_size: int | None, data: Dataset, scene: Scene) -> str:
     name = OPTIMIZER_NAMES.get(str(optimizer), _clip(str(optimizer), MAX_LABEL_CHARS))
+    n = data.n
     batch = "" if batch_size is None or batch_size >= n else f", batch {batch_size}"
     points = "1 point" if n == 1 else f"{n:,} points"
-    return (
-        f"α = {_num(lr)} · {name}{batch} · {points} · "
-        f"plain GD is stable for α < {_num(scene.curvature.max_stable_lr, 3)}"
-    )
+    limit = stable_lr(data, loss=scene.loss)
+    if scene.loss == "mse":
+        stable = f"plain GD is stable for α < {_num(scene.curvature.max_stable_lr, 3)}"
+    elif limit is None:
+        stable = "MAE has no stable α: plain GD circles the minimum at a distance ∝ α"
+    else:
+        stable = f"plain GD is surely stable for α < {_num(limit, 3)} (4/λ_max)"
+    return f"{scene.loss_name} loss · α = {_num(lr)} · {name}{batch} · {points} · {stable}"
 
 
 def _payload(
@@ -174,12 +200,16 @@ def export_html(
     x_label: str = "x",
     y_label: str = "y",
     max_points: int = MAX_POINTS_SHOWN,
+    loss: str = "mse",
+    huber_delta: float = 1.0,
 ) -> str:
     """The run as one HTML document (a str, UTF-8 when saved), playable offline from file://.
 
     data: the points the run was trained on (after any standardizing). history: from train/run.
     title, x_label, y_label: shown as plain text, whatever characters they hold. lr, optimizer,
-    batch_size: shown in the header. At most max_points points are drawn. plotly.js is inlined;
+    batch_size: shown in the header. loss, huber_delta: the loss the run minimised ("mse",
+    "mae" or "huber"), named in the header and panel titles, its surface contoured. At most
+    max_points points are drawn. plotly.js is inlined;
     the trajectory is embedded once, so the page is the plotly.js bundle plus O(epochs + n) bytes.
     Raises ValueError with a readable message if there is nothing finite to export, the history
     does not belong to data, lr or batch_size make no sense, or the numbers are too large to draw.
@@ -194,9 +224,13 @@ def export_html(
         )
     if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 2:
         raise ValueError(f"max_points must be a whole number of at least 2, not {max_points!r}.")
+    if loss not in LOSSES:
+        raise ValueError(f"Unknown loss {loss!r}; choose one of {', '.join(LOSSES)}.")
+    check_loss(loss, huber_delta)
+    huber_delta = float(huber_delta)
     arrays = _history_arrays(history)
-    _check_matches(data, arrays)
-    scene = build_scene(data, history, max_points)
+    _check_matches(data, arrays, loss, huber_delta)
+    scene = build_scene(data, history, max_points, loss, huber_delta)
     x_label = _clip(str(x_label), MAX_LABEL_CHARS)
     y_label = _clip(str(y_label), MAX_LABEL_CHARS)
     shown_title = _clip(str(title).strip() or "lrviz run", MAX_TITLE_CHARS)
@@ -213,7 +247,8 @@ def export_html(
     parts = {
         "CSP": html.escape(CSP, quote=True),
         "TITLE": escape_html(shown_title),
-        "META": escape_html(_meta(float(lr), optimizer, batch_size, data.n, scene)),
+        "META": escape_html(_meta(float(lr), optimizer, batch_size, data, scene)),
+        "LOSS": escape_html(scene.loss_name),
         "NOTES": notes_html,
         "NOTES_CLASS": " has-warning" if history.diverged_at is not None else "",
         "CSS": _asset("player.css"),

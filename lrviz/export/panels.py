@@ -10,6 +10,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from lrviz.core import LOSS_NAMES
 from lrviz.data.escape import escape_html
 from lrviz.export.scene import Scene
 
@@ -316,7 +317,7 @@ def loss_figure(scene: Scene, epochs_run: int) -> Figure:
         # Whole epochs only: a short run would otherwise get ticks at 0.5.
         _axis("epoch", (-0.02 * x_hi, 1.02 * x_hi), tickformat="d", dtick=1 if x_hi <= 8 else None),
         _axis(
-            "MSE loss (log scale)",
+            f"{LOSS_NAMES.get(scene.loss, scene.loss)} loss (log scale)",
             scene.loss_range,
             type="log",
             exponentformat="power",

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from lrviz.core import Curvature, Dataset, History, Optimum, curvature, loss_surface, optimum
+from lrviz.core import (
+    LOSS_NAMES,
+    Curvature,
+    Dataset,
+    History,
+    Optimum,
+    curvature,
+    loss_surface,
+    optimum,
+)
 
 Array = NDArray[np.float64]
 
@@ -58,7 +67,8 @@ class Scene:
     panel axes. minimum_point: the least-squares (w, b), None if it is not a single drawable
     point. minimum_line: when all x are equal every point of a line is a minimum; its two ends
     (w, b) across w_range, else None. loss_floor: losses below it (an exact 0) are drawn
-    at it on the log axis. loss_range: log10 axis range of the loss panel.
+    at it on the log axis. loss_range: log10 axis range of the loss panel. loss, huber_delta:
+    the loss the run minimised ("mse", "mae" or "huber"); the contours and the minimum are its.
     """
 
     shown: NDArray[np.intp]
@@ -74,6 +84,14 @@ class Scene:
     loss_range: tuple[float, float]
     optimum: Optimum
     curvature: Curvature
+    loss: str = "mse"
+    huber_delta: float = 1.0
+
+    @property
+    def loss_name(self) -> str:
+        """The loss as the page names it: "MSE", "MAE" or "Huber, δ = 1"."""
+        name = LOSS_NAMES.get(self.loss, self.loss)
+        return f"{name}, δ = {self.huber_delta:.4g}" if self.loss == "huber" else name
 
 
 def _evenly(count: int, limit: int) -> NDArray[np.intp]:
@@ -143,10 +161,12 @@ def _contour(
     opt: Optimum,
     w_range: tuple[float, float],
     b_range: tuple[float, float],
+    loss: str = "mse",
+    delta: float = 1.0,
 ) -> ContourGrid:
     ws = np.linspace(*w_range, GRID)
     bs = np.linspace(*b_range, GRID)
-    excess = loss_surface(data, None, ws, bs) - opt.loss
+    excess = loss_surface(data, None, ws, bs, loss, delta) - opt.loss
     # Far outside the data's scale the grid can overflow; such cells only need to be "high".
     excess = np.where(np.isfinite(excess), np.maximum(excess, 0.0), np.finfo(np.float64).max)
     top = float(excess.max())
@@ -162,6 +182,8 @@ def _contour(
         None,
         [opt.w + RESOLVED_CELLS * (ws[1] - ws[0]), opt.w],
         [opt.b, opt.b + RESOLVED_CELLS * (bs[1] - bs[0])],
+        loss,
+        delta,
     )
     resolved = float(max(steps[0, 0], steps[1, 1])) - opt.loss
     if math.isfinite(resolved) and resolved > 0.0:
@@ -174,13 +196,16 @@ def _contour(
 
 
 def _minimum_line(
-    data: Dataset, w_range: tuple[float, float]
+    data: Dataset, w_range: tuple[float, float], opt: Optimum, loss: str = "mse"
 ) -> tuple[tuple[float, float], tuple[float, float]] | None:
     if not _all_x_equal(data):
         return None
     m = data.moments
     (w0, w1) = w_range
-    return (w0, m.y_mean - m.x_mean * w0), (w1, m.y_mean - m.x_mean * w1)
+    # Every line through (x, y*) is a minimum: y* is the mean for MSE, the loss's own
+    # location (a median for MAE) otherwise, which the optimum holds at w = 0.
+    level = m.y_mean if loss == "mse" else opt.b + opt.w * m.x_mean
+    return (w0, level - m.x_mean * w0), (w1, level - m.x_mean * w1)
 
 
 def _loss_axis(loss: Array) -> tuple[float, tuple[float, float]]:
@@ -198,11 +223,18 @@ def _loss_axis(loss: Array) -> tuple[float, tuple[float, float]]:
     return floor, (bottom, hi_log + margin)
 
 
-def build_scene(data: Dataset, history: History, max_points: int = MAX_POINTS_SHOWN) -> Scene:
-    """The static scene for a run with at least one epoch recorded. Costs O(n + epochs)."""
+def build_scene(
+    data: Dataset,
+    history: History,
+    max_points: int = MAX_POINTS_SHOWN,
+    loss: str = "mse",
+    huber_delta: float = 1.0,
+) -> Scene:
+    """The static scene for a run with at least one epoch recorded, trained on loss (with
+    huber_delta for Huber). Costs O(n + epochs) for MSE, O(grid n log n) for MAE and Huber."""
     shown = _evenly(data.n, max_points)
     segments = _evenly(len(shown), MAX_SEGMENTS)
-    opt = optimum(data)
+    opt = optimum(data, loss=loss, huber_delta=huber_delta)
     x_range, y_range = _data_ranges(data, history)
     w_range, b_range = _parameter_ranges(data, history, opt)
     floor, loss_range = _loss_axis(history.loss)
@@ -213,11 +245,13 @@ def build_scene(data: Dataset, history: History, max_points: int = MAX_POINTS_SH
         y_range=y_range,
         w_range=w_range,
         b_range=b_range,
-        contour=_contour(data, history, opt, w_range, b_range),
+        contour=_contour(data, history, opt, w_range, b_range, loss, huber_delta),
         minimum_point=(opt.w, opt.b) if opt.unique else None,
-        minimum_line=_minimum_line(data, w_range),
+        minimum_line=_minimum_line(data, w_range, opt, loss),
         loss_floor=floor,
         loss_range=loss_range,
         optimum=opt,
         curvature=curvature(data),
+        loss=loss,
+        huber_delta=huber_delta,
     )

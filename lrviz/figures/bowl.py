@@ -9,7 +9,7 @@ from lrviz.figures.scene import Scene, surface_grid
 from lrviz.figures.theme import DEFAULT_THEME, Theme
 from lrviz.figures.uids import BOWL_CURRENT, BOWL_PATH
 
-TITLE = "Loss bowl (drag to rotate)"
+TITLE = "Loss ({loss}) bowl (drag to rotate)"
 # A coarse mesh is enough for a quadratic bowl and keeps rotation smooth.
 BOWL_GRID = 41
 
@@ -76,7 +76,11 @@ def plot_bowl(scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME) -> go.Figu
     axis_font = {"size": theme.font_size}
     fig.update_layout(
         template="none",
-        title={"text": TITLE, "x": 0.01, "font": {"size": theme.title_size}},
+        title={
+            "text": TITLE.format(loss=scene.loss_label),
+            "x": 0.01,
+            "font": {"size": theme.title_size},
+        },
         font={"family": theme.font_family, "size": theme.font_size, "color": theme.ink},
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
         showlegend=False,

@@ -25,7 +25,8 @@ from lrviz.figures.uids import (
     CONTOUR_PATH,
 )
 
-TITLE = "Loss over (w, b)"
+TITLE = "Loss ({loss}) over (w, b)"
+"""The panel's title; {loss} is the loss the surface is drawn for (Scene.loss_label)."""
 # Click targets per axis: about 10 px apart on a 320 px panel, inside plotly's 20 px pick radius.
 CLICK_GRID = 33
 
@@ -185,7 +186,8 @@ def plot_contour(
 
     intra: the updates inside each epoch (mini-batch and SGD), drawn as the path when given.
     """
-    layout = base_layout(theme, TITLE, "w", "b", scene.w_range, scene.b_range)
+    title = TITLE.format(loss=scene.loss_label)
+    layout = base_layout(theme, title, "w", "b", scene.w_range, scene.b_range)
     layout["annotations"] = _notes(scene, theme)
     fig = go.Figure(layout=layout)
     fig.add_traces(_ring_traces(scene, theme))

@@ -104,7 +104,7 @@ def plot_fit(
                 x=lx,
                 y=[opt.w * x + opt.b for x in lx],
                 mode="lines",
-                name="least squares",
+                name="least squares" if scene.loss == "mse" else f"best line ({scene.loss_label})",
                 line={"color": theme.reference, "width": theme.thin_width, "dash": "dash"},
                 opacity=0.7,
                 hoverinfo="skip",

@@ -15,10 +15,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from lrviz.core import Dataset, History, TrainConfig, init_state, step
+from lrviz.core.losses import pointwise
 
 MAX_UPDATES = 20_000
 """Updates kept at most: 4 floats each in the payload (about 80 000 floats), and replaying them
 costs about as much as training that many updates once more."""
+
+ROBUST_VALUES = 10_000_000
+"""MAE and Huber: kept points x data points at most (each kept point's loss is a pass over the
+data, about 5-10 ns a value): about 0.1 s."""
 
 Array = NDArray[np.float64]
 
@@ -28,9 +33,9 @@ class IntraPath:
     """The path through every update. Arrays of one length (points), increasing in t.
 
     t: where each point sits in epochs, k + j/m for update j of the m in epoch k. w, b: the
-    parameters there; loss: the MSE over all data there. at: shape (epochs run + 1,), the index
-    of epoch k's own point (t = k), so the path up to epoch k is [: at[k] + 1]. upto: epochs
-    whose updates are all kept; later epochs have one point each.
+    parameters there; loss: the run's loss (MSE, MAE or Huber) over all data there. at: shape
+    (epochs run + 1,), the index of epoch k's own point (t = k), so the path up to epoch k is
+    [: at[k] + 1]. upto: epochs whose updates are all kept; later epochs have one point each.
     """
 
     t: Array
@@ -61,11 +66,21 @@ def intra_path(
     budget: int = MAX_UPDATES,
 ) -> IntraPath | None:
     """The run of history (trained on data with config from (w0, b0)) through every update of
-    its first epochs; None on the full batch, where an epoch is one update."""
+    its first epochs; None on the full batch, where an epoch is one update.
+
+    MAE and Huber: each kept point's loss is a pass over the data, so at most
+    ROBUST_VALUES / n points are kept: every update while that allows, else every s-th update
+    of the first epoch (the stride s as small as fits).
+    """
     m = updates_per_epoch(data.n, config)
     last = history.epochs_run
     if m == 1 or last == 0:
         return None
+    stride = 1
+    if config.loss != "mse":
+        affordable = max(2, ROBUST_VALUES // data.n)
+        stride = math.ceil(m / affordable)
+        budget = min(budget, max(m, affordable * stride))
     upto = min(last, max(1, budget // m))
     t: list[float] = []
     w: list[float] = []
@@ -81,13 +96,13 @@ def intra_path(
             continue
         state, rec = step(state, data, config)
         for j, u in enumerate(rec.updates[1:], start=1):
-            if math.isfinite(u.w) and math.isfinite(u.b):
+            if j % stride == 0 and math.isfinite(u.w) and math.isfinite(u.b):
                 t.append(k + j / m)
                 w.append(u.w)
                 b.append(u.b)
     wa, ba = np.array(w), np.array(b)
     with np.errstate(all="ignore"):
-        loss = np.asarray(data.moments.loss(wa, ba), dtype=np.float64)
+        loss = _losses(data, config, wa, ba)
     loss[at] = history.loss  # the epochs' own losses, exactly as the History has them
     keep = np.isfinite(loss)
     if not keep.all():  # an update that overflowed mid-epoch is dropped, never sent as inf
@@ -97,3 +112,22 @@ def intra_path(
     else:
         t_arr = np.array(t)
     return IntraPath(t_arr, wa, ba, loss, at, upto)
+
+
+# Rows of (w, b) evaluated at once for MAE and Huber: a block of residuals of about 2 MB.
+_BLOCK_VALUES = 250_000
+
+
+def _losses(data: Dataset, config: TrainConfig, w: Array, b: Array) -> Array:
+    """The config's mean loss over all data at each (w[i], b[i]), shape (len(w),): O(1) each
+    for MSE from the moments, O(n) each for MAE and Huber (in blocks, never len(w) x n)."""
+    if config.loss == "mse":
+        return np.asarray(data.moments.loss(w, b), dtype=np.float64)
+    out = np.empty(len(w), dtype=np.float64)
+    rows = max(1, _BLOCK_VALUES // data.n)
+    for i in range(0, len(w), rows):
+        r = data.y[np.newaxis, :] - (
+            w[i : i + rows, np.newaxis] * data.x[np.newaxis, :] + b[i : i + rows, np.newaxis]
+        )
+        out[i : i + rows] = pointwise(config.loss, r, config.huber_delta).mean(axis=1)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lrviz.core import LOSS_NAMES
 from lrviz.explain.numbers import fmt
 from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
@@ -12,7 +13,8 @@ from lrviz.figures.scene import Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
 from lrviz.figures.uids import LOSS_CURRENT, LOSS_SO_FAR
 
-TITLE = "Loss per epoch"
+TITLE = "Loss ({loss}) per epoch"
+"""The panel's title; {loss} is the run's loss (Scene.loss_label)."""
 # Head room above the highest loss: a factor on a log axis, a fraction of the top on a linear one.
 # Below the floor, a little room so a line drawn at the floor is not cut by the axis.
 LOG_HEADROOM = 3.0
@@ -90,9 +92,9 @@ def plot_loss_curve(
     x_range = (-0.02 * max(last, 1), 1.02 * max(last, 1))
     layout = base_layout(
         theme,
-        TITLE,
+        TITLE.format(loss=scene.loss_label),
         "epoch",
-        "loss (MSE)",
+        f"loss ({LOSS_NAMES.get(scene.loss, scene.loss)})",
         x_range,
         log_range if log_y else lin_range,
         "log" if log_y else "linear",

@@ -97,3 +97,35 @@ def pinned_loss_traces(pins: Sequence[PinnedPath], theme: Theme, floor: float) -
             )
         )
     return traces
+
+
+PINNED_END = "pinned_end."
+"""Prefix of the static line a pinned run ends on, in the data panel (pinned_end.fit.i): not
+PINNED's, so the player draws it whole, once."""
+
+
+def pinned_fit_traces(
+    pins: Sequence[PinnedPath], theme: Theme, fit_x: tuple[float, float]
+) -> list[go.Scatter]:
+    """The line each pinned run on the data on screen ends on, across fit_x, in its style:
+    where the runs end up is compared in the data itself, not only on the contour."""
+    traces = []
+    for i, pin in enumerate(pins):
+        w, b = float(pin.w[-1]), float(pin.b[-1])
+        if not pin.on_contour or not (np.isfinite(w) and np.isfinite(b)):
+            continue
+        colour, dash, _ = _style(i)
+        label, hover = legend_names(pin.label)
+        xs = list(fit_x)
+        traces.append(
+            go.Scatter(
+                x=xs,
+                y=[w * x + b for x in xs],
+                mode="lines",
+                name=f"{label}<br>at its end",
+                uid=f"{PINNED_END}fit.{i}",
+                line={"color": colour, "width": theme.line_width, "dash": dash},
+                hovertemplate=f"{hover}, at its end<extra></extra>",
+            )
+        )
+    return traces

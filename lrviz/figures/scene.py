@@ -12,7 +12,17 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from lrviz.core import Curvature, Dataset, History, Optimum, curvature, loss_surface, optimum
+from lrviz.core import (
+    LOSS_NAMES,
+    Curvature,
+    Dataset,
+    History,
+    Optimum,
+    curvature,
+    loss_surface,
+    optimum,
+)
+from lrviz.explain.numbers import fmt
 
 Array = NDArray[np.float64]
 Range = tuple[float, float]
@@ -57,6 +67,8 @@ class Scene:
     loss_floor: losses below it (0 included) are drawn at it on the log axis.
     level_excess: contour levels as loss - optimum.loss, increasing, all > 0.
     x_scaling: (mean, std) when data.x is standardized z = (x - mean)/std, else None.
+    loss, huber_delta: the loss the run minimised ("mse", "mae" or "huber", see lrviz.core);
+    the surface, the optimum and the contour levels are that loss's.
     """
 
     data: Dataset
@@ -75,6 +87,13 @@ class Scene:
     loss_top: float
     level_excess: tuple[float, ...]
     x_scaling: tuple[float, float] | None = None
+    loss: str = "mse"
+    huber_delta: float = 1.0
+
+    @property
+    def loss_label(self) -> str:
+        """The loss as panel titles name it: "MSE", "MAE" or "Huber, δ = 1"."""
+        return loss_label(self.loss, self.huber_delta)
 
     @property
     def last_epoch(self) -> int:
@@ -86,14 +105,25 @@ class Scene:
         return min(max(int(epoch), 0), self.last_epoch)
 
 
+def loss_label(loss: str, huber_delta: float = 1.0) -> str:
+    """A loss as the screen names it: "MSE", "MAE" or "Huber, δ = 1" (δ only for Huber)."""
+    name = LOSS_NAMES.get(loss, loss)
+    return f"{name}, δ = {fmt(huber_delta)}" if loss == "huber" else name
+
+
 def make_scene(
-    data: Dataset, history: History, x_scaling: tuple[float, float] | None = None
+    data: Dataset,
+    history: History,
+    x_scaling: tuple[float, float] | None = None,
+    loss: str = "mse",
+    huber_delta: float = 1.0,
 ) -> Scene:
     """Frame the run in history (trained on data) for the three panels and the bowl.
 
     x_scaling: (mean, std) if data.x is standardized, so the fit panel shows original units.
+    loss, huber_delta: the loss the run minimised; its surface and optimum are drawn.
     """
-    opt = optimum(data)
+    opt = optimum(data, loss=loss, huber_delta=huber_delta)
     curv = curvature(data)
     w_range, b_range, leaves = _contour_view(history, opt, curv)
     loss_floor, loss_top = _loss_span(history.loss, opt.loss)
@@ -112,8 +142,10 @@ def make_scene(
         arrow_scale=_arrow_scale(history, w_range, b_range),
         loss_floor=loss_floor,
         loss_top=loss_top,
-        level_excess=_levels(data, opt, w_range, b_range),
+        level_excess=_levels(data, opt, w_range, b_range, loss, huber_delta),
         x_scaling=x_scaling,
+        loss=loss,
+        huber_delta=huber_delta,
     )
 
 
@@ -124,7 +156,7 @@ def surface_grid(scene: Scene, samples: int = GRID) -> tuple[Array, Array, Array
     """
     ws = np.linspace(*scene.w_range, samples)
     bs = np.linspace(*scene.b_range, samples)
-    z = loss_surface(scene.data, None, ws, bs) - scene.optimum.loss
+    z = loss_surface(scene.data, None, ws, bs, scene.loss, scene.huber_delta) - scene.optimum.loss
     z = np.where(np.isfinite(z), np.maximum(z, 0.0), np.nan)
     return ws, bs, z
 
@@ -239,8 +271,11 @@ def _loss_span(loss: Array, optimum_loss: float) -> tuple[float, float]:
     return floor, top
 
 
-def _levels(data: Dataset, opt: Optimum, w_range: Range, b_range: Range) -> tuple[float, ...]:
-    corners = loss_surface(data, None, np.array(w_range), np.array(b_range)) - opt.loss
+def _levels(
+    data: Dataset, opt: Optimum, w_range: Range, b_range: Range, loss: str, delta: float
+) -> tuple[float, ...]:
+    corners = loss_surface(data, None, np.array(w_range), np.array(b_range), loss, delta)
+    corners = corners - opt.loss
     top = float(np.nanmax(np.where(np.isfinite(corners), corners, np.nan)))
     if not (math.isfinite(top) and top > 0):
         finite_top = np.finfo(np.float64).max / 10

@@ -22,9 +22,10 @@ from lrviz.figures.pinned import (
     PinnedPath,
     legend_names,
     pinned_contour_traces,
+    pinned_fit_traces,
     pinned_loss_traces,
 )
-from lrviz.figures.scene import make_scene
+from lrviz.figures.scene import loss_label, make_scene
 from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_PATH, DYNAMIC, LOSS_SO_FAR
 from lrviz.player.payload import payload
@@ -101,6 +102,10 @@ def _optimizer_detail(s: RunSettings) -> str:
     return ""
 
 
+def _loss(s: RunSettings) -> str:
+    return loss_label(s.config.loss, s.config.huber_delta)
+
+
 def _seed(s: RunSettings) -> str:
     return "" if s.config.batch_size is None else f"seed {s.config.seed}"
 
@@ -124,6 +129,7 @@ def run_labels(
     names = [n if len(n) <= MAX_DATA_LABEL else n[: MAX_DATA_LABEL - 1] + "…" for n in data_names]
     fields = [
         names,
+        [_loss(s) for s in settings],
         [SHORT_NAMES.get(s.config.optimizer, s.config.optimizer) for s in settings],
         [f"α = {fmt(s.config.lr)}" for s in settings],
         [_optimizer_detail(s) for s in settings],
@@ -133,8 +139,8 @@ def run_labels(
         [f"{s.epochs} epochs" for s in settings],
     ]
     # Optimizer details and seeds only tell apart runs of one optimizer, or of mini-batches.
-    fields[3] = _among(fields[3], fields[1])
-    fields[5] = _among(fields[5], [bool(v) for v in fields[5]])
+    fields[4] = _among(fields[4], fields[2])
+    fields[6] = _among(fields[6], [bool(v) for v in fields[6]])
     differing = [column for column in fields if len(set(column)) > 1]
     labels = [sep.join(c[i] for c in differing if c[i]) for i in range(len(settings))]
     return [label or "same settings" for label in labels]
@@ -165,7 +171,7 @@ def framed_run(run: Run, pins: Sequence[Pin]) -> Run:
         diverged_at=h.diverged_at,
         epochs=h.epochs,
     )
-    wide = make_scene(scene.data, merged)
+    wide = make_scene(scene.data, merged, None, scene.loss, scene.huber_delta)
     framed = replace(
         scene,
         w_range=wide.w_range,
@@ -233,6 +239,8 @@ def compare_payload(
         for label, p in zip(labels[1:], pins, strict=True)
     ]
     figures = body["figures"]
+    fit_x = framed.scene.fit_x
+    _splice(figures["fit"], _traces_json(pinned_fit_traces(paths, theme, fit_x)), "fit")
     _splice(figures["contour"], _traces_json(pinned_contour_traces(paths, theme)), "contour")
     _splice(
         figures["loss"],

@@ -10,7 +10,18 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from lrviz.core import Dataset, TrainConfig, evaluate, init_state, run, updates_per_epoch
+from lrviz.core import (
+    LOSS_NAMES,
+    Dataset,
+    TrainConfig,
+    epochs_within,
+    evaluate,
+    init_state,
+    points_per_epoch,
+    run,
+    update_cost,
+    updates_per_epoch,
+)
 from lrviz.explain.numbers import fmt
 from lrviz.figures.scene import Scene, make_scene
 
@@ -24,6 +35,12 @@ training. A run asking for more is cut to the epochs that fit, with a message (s
 work_budget). Full batch makes one update per epoch, so it is never cut; one point (SGD) on
 10,000 points makes 10,000 per epoch, so it gets 20 epochs. Tuned from the measured cost of
 one mini-batch update (benchmarks): it bounds the server time a link or a click can ask for."""
+
+MAX_POINTS = 10_000_000
+"""Work budget of one MAE or Huber run in point visits, weighted by the core's
+points_per_epoch (each of their epochs passes over the data, unlike MSE's full batch, whose
+epoch is O(1)). With update_cost, which counts their mini-batch updates double, it keeps a
+robust run about as cheap as the MSE run MAX_UPDATES allows (benchmarks/bench_extremes.py)."""
 
 CONVERGENCE_RTOL = 1e-12
 """Converged: loss - optimum loss <= CONVERGENCE_RTOL * loss scale (see convergence_threshold)."""
@@ -123,15 +140,24 @@ def _batch_words(n: int, batch_size: int | None) -> str:
 
 
 def work_budget(
-    n: int, batch_size: int | None, epochs: int, max_updates: int | None = None
+    n: int,
+    batch_size: int | None,
+    epochs: int,
+    max_updates: int | None = None,
+    loss: str = "mse",
+    max_points: int | None = None,
 ) -> Budget:
-    """How many of `epochs` epochs fit max_updates updates, and the message if they do not all.
+    """How many of `epochs` epochs fit the work budget, and the message if they do not all.
 
     n: data points; batch_size: None for the full batch; max_updates: MAX_UPDATES by default.
-    The cut keeps at least one epoch (one epoch is at most n <= 100,000 updates), so a run
-    always moves.
+    loss: "mse", "mae" or "huber". MSE is bounded in updates alone; MAE and Huber in updates
+    weighted by the core's update_cost and in point visits (points_per_epoch, at most
+    max_points, MAX_POINTS by default), as each of their epochs passes over the data. The cut
+    keeps at least one epoch (one epoch is at most n <= 100,000 updates), so a run always moves.
     """
     max_updates = MAX_UPDATES if max_updates is None else max_updates
+    if loss != "mse":
+        return _robust_budget(n, batch_size, epochs, max_updates, loss, max_points)
     per_epoch = updates_per_epoch(n, batch_size)
     if epochs * per_epoch <= max_updates:
         return Budget(per_epoch, epochs, epochs, "")
@@ -156,10 +182,49 @@ def work_budget(
     return Budget(per_epoch, epochs, kept, message)
 
 
+def _robust_budget(
+    n: int,
+    batch_size: int | None,
+    epochs: int,
+    max_updates: int,
+    loss: str,
+    max_points: int | None,
+) -> Budget:
+    """work_budget for MAE and Huber: the core's epochs_within on both weighted bounds."""
+    max_points = MAX_POINTS if max_points is None else max_points
+    per_epoch = updates_per_epoch(n, batch_size)
+    kept = epochs_within(n, batch_size, epochs, max_updates, max_points, loss)
+    if kept >= epochs:
+        return Budget(per_epoch, epochs, epochs, "")
+    cost = update_cost(n, batch_size, loss)
+    visits = points_per_epoch(n, batch_size, loss)
+    name = LOSS_NAMES.get(loss, loss)
+    if epochs * cost > max_updates:
+        weight = cost // per_epoch
+        why = (
+            f"{per_epoch:,} updates per epoch, each worth {weight} MSE updates; {epochs:,} "
+            f"epochs would be {power_text(epochs * cost)}, above this page's limit of "
+            f"{power_text(max_updates)} updates per run"
+        )
+    else:
+        why = (
+            f"a pass over the points every epoch, worth {visits:,} point visits; {epochs:,} "
+            f"epochs would be {power_text(epochs * visits)}, above this page's limit of "
+            f"{power_text(max_points)} per run"
+        )
+    message = (
+        f"{name} has no shortcut through the data's moments. {_batch_words(n, batch_size)} "
+        f"{'mean' if 1 < (batch_size or n) < n else 'means'} {why}. Showing the first "
+        f"{kept:,} epoch{'s' if kept > 1 else ''}. Ask for fewer epochs, or use MSE, for more."
+    )
+    return Budget(per_epoch, epochs, kept, message)
+
+
 def capped(n: int, settings: RunSettings) -> tuple[RunSettings, str]:
     """settings with its epochs cut to the work budget on n points, and the message ("" if
     nothing was cut). Everything that makes a run goes through this rule."""
-    budget = work_budget(n, settings.config.batch_size, settings.epochs)
+    config = settings.config
+    budget = work_budget(n, config.batch_size, settings.epochs, loss=config.loss)
     if not budget.capped:
         return settings, ""
     return replace(settings, epochs=budget.epochs), budget.message
@@ -240,8 +305,8 @@ def make_run(data: Dataset, settings: RunSettings) -> Run:
     config = settings.config
     start = init_state(data, config, settings.w0, settings.b0)
     history = run(data, config, start, settings.epochs)
-    scene = make_scene(data, history, settings.x_scaling)
-    start_loss = evaluate(start, data)[0]
+    scene = make_scene(data, history, settings.x_scaling, config.loss, config.huber_delta)
+    start_loss = evaluate(start, data, config)[0]
     threshold = convergence_threshold(data, scene.optimum.loss, start_loss)
     conv = run_converged_at(history.loss, scene.optimum.loss, threshold)
     last = scene.last_epoch

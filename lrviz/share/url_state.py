@@ -11,6 +11,7 @@ Parameters (all optional; a missing one keeps the app's default):
     epochs     budget, 0..MAX_EPOCHS               opt     gd | momentum | nesterov | adam
     beta       momentum β (momentum, nesterov)     beta1, beta2, eps   Adam's settings
     batch      full | sgd | points per batch       seed    shuffle seed (mini-batches)
+    loss       mse | mae | huber                   delta   Huber's δ, DELTA_MIN..DELTA_MAX
     present    1 for presentation mode             epoch   the epoch on screen
 Notices are plain text quoting at most SHOWN_CHARS characters of what was given: escape them
 (lrviz.data.escape_markdown) before showing them.
@@ -33,14 +34,31 @@ from lrviz.ui.settings import (
     BATCH_MODES,
     BETA2_CHOICES,
     DEFAULTS,
+    DELTA_MAX,
+    DELTA_MIN,
     EPS_CHOICES,
+    LOSS_CHOICES,
     LR_MAX,
     LR_MIN,
     OPTIMIZER_NAMES,
     START_LIMIT,
 )
 
-RUN_KEYS = ("w0", "b0", "lr", "epochs", "opt", "beta", "beta1", "beta2", "eps", "batch", "seed")
+RUN_KEYS = (
+    "w0",
+    "b0",
+    "lr",
+    "epochs",
+    "opt",
+    "beta",
+    "beta1",
+    "beta2",
+    "eps",
+    "batch",
+    "seed",
+    "loss",
+    "delta",
+)
 VIEW_KEYS = ("present", "epoch")
 KEYS = RUN_KEYS + VIEW_KEYS
 # No honest value is longer; a longer one is refused before any parsing.
@@ -182,6 +200,15 @@ def _read(key: str, text: str, out: dict[str, object], notices: list[str]) -> No
             out["batch_size"] = size
     elif key == "seed":
         out["seed"] = _whole(text, 0, MAX_SEED, "Shuffle seed", notices)
+    elif key == "loss":
+        name = text.strip().lower()
+        if name not in LOSS_CHOICES:
+            raise _Refused(f"is not one of {', '.join(LOSS_CHOICES)}")
+        out["loss"] = name
+    elif key == "delta":
+        if _number(text) <= 0:
+            raise _Refused("must be greater than 0")
+        out["huber_delta"] = _clamped(text, DELTA_MIN, DELTA_MAX, "Huber δ", notices)
     elif key == "present":
         out["present"] = _flag(text)
     elif key == "epoch":
@@ -226,7 +253,8 @@ def to_params(settings: RunSettings, *, present: bool = False, epoch: int = 0) -
     """The query parameters that reproduce settings, the presentation mode and the epoch shown.
 
     Optimizer settings are written only for the optimizer that uses them, the seed only for
-    mini-batches, present and epoch only when they differ from the default (off, 0).
+    mini-batches, the loss only when it is not MSE (the default) and δ only for Huber, present
+    and epoch only when they differ from the default (off, 0).
     """
     config = settings.config
     params = {
@@ -244,6 +272,10 @@ def to_params(settings: RunSettings, *, present: bool = False, epoch: int = 0) -
     params["batch"] = "full" if size is None else "sgd" if size == 1 else str(size)
     if size is not None:
         params["seed"] = str(config.seed)
+    if config.loss != "mse":
+        params["loss"] = config.loss
+    if config.loss == "huber":
+        params["delta"] = _fmt(config.huber_delta)
     if present:
         params["present"] = "1"
     if epoch > 0:
@@ -252,8 +284,13 @@ def to_params(settings: RunSettings, *, present: bool = False, epoch: int = 0) -
 
 
 def widget_values(settings: RunSettings) -> Mapping[str, object]:
-    """The run-settings widgets' session-state values that make settings (for a preset run)."""
-    return from_params(to_params(settings)).values
+    """The run-settings widgets' session-state values that make settings (for a preset run).
+
+    The loss is always among them (links leave MSE out), so putting these values back also
+    puts back an MSE run's loss."""
+    values = dict(from_params(to_params(settings)).values)
+    values["loss"] = settings.config.loss
+    return MappingProxyType(values)
 
 
 # A link's lesson and pinned runs. Each pinned run is one parameter, pin1..pinN, whose value is
@@ -339,11 +376,14 @@ def settings_from_values(values: Mapping[str, object], n: int) -> RunSettings:
         extra["momentum"] = v["momentum"]
     elif v["optimizer"] == "adam":
         extra.update(beta1=v["beta1"], beta2=v["beta2"], eps=v["eps"])
+    if v["loss"] == "huber":
+        extra["huber_delta"] = float(v["huber_delta"])  # type: ignore[arg-type]
     config = TrainConfig(
         lr=float(v["lr"]),  # type: ignore[arg-type]
         optimizer=str(v["optimizer"]),
         batch_size=None if size is None else min(int(size), max(n, 1)),  # type: ignore[call-overload]
         seed=int(v["seed"]),  # type: ignore[call-overload]
+        loss=str(v["loss"]),
         **extra,  # type: ignore[arg-type]
     )
     return RunSettings(

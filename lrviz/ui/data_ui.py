@@ -463,10 +463,11 @@ def _standardize_ui(points: Points) -> bool:
         z = curvature(standardize(points.x, scaling), points.y).max_stable_lr
         st.caption(
             f"Trains on z = (x − {fmt(scaling.mean)}) / {fmt(scaling.std)}. "
-            f"Stable α limit: {fmt(raw, 3)} on x, **{fmt(z, 3)}** on z. {scaling.message}"
+            f"Stable α limit for MSE: {fmt(raw, 3)} on x, **{fmt(z, 3)}** on z. "
+            f"{scaling.message}"
         )
     else:
-        st.caption(f"Stable α limit on x as it is: {fmt(raw, 3)}.")
+        st.caption(f"Stable α limit for MSE on x as it is: {fmt(raw, 3)}.")
     return on
 
 

@@ -19,9 +19,11 @@ from lrviz.ui.settings import OPTIMIZER_NAMES
 
 
 def export_title(run: Run, data_name: str) -> str:
-    """The page's title: the data and the run's optimizer and learning rate (plain text)."""
+    """The page's title: the data, the run's loss (unless it is the article's MSE), optimizer
+    and learning rate (plain text). The page's header names the loss in every case."""
     config = run.settings.config
-    return f"lrviz: {data_name}, {OPTIMIZER_NAMES[config.optimizer]}, α = {fmt(config.lr)}"
+    loss = "" if config.loss == "mse" else f"{run.scene.loss_label}, "
+    return f"lrviz: {data_name}, {loss}{OPTIMIZER_NAMES[config.optimizer]}, α = {fmt(config.lr)}"
 
 
 def html_page(data: Dataset, run: Run, data_name: str, standardized: bool) -> str:
@@ -38,6 +40,8 @@ def html_page(data: Dataset, run: Run, data_name: str, standardized: bool) -> st
             batch_size=config.batch_size,
             x_label="z = (x − mean)/std" if standardized else "x",
             y_label="y",
+            loss=config.loss,
+            huber_delta=config.huber_delta,
         )
     except ValueError as error:
         return (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from lrviz.core import Dataset, TrainConfig, curvature, make_dataset
+from lrviz.core import Dataset, TrainConfig, curvature, make_dataset, stable_lr
 from lrviz.data import fit_scaling, standardize
 from lrviz.explain.numbers import fmt
 from lrviz.player.compare import Pin, data_id
@@ -38,6 +38,10 @@ PINNED_MOVES = "each pinned run moves with the epoch, beside the run on screen"
 RAW_PATH = "the raw-x run's path is drawn on the contour beside the standardized one"
 RINGS_WHOLE = "the optimum sits inside the view with whole rings round it, not in a corner"
 NOISY_PATH = "the updates inside each epoch are drawn, so the batches' noise shows"
+ROBUST_FIT = (
+    "the MSE line ends pulled toward the outlier, the Huber line on the other points, and the "
+    "legend names both losses"
+)
 SHOWS = (
     SHORT_OF_FIT,
     ON_THE_FIT,
@@ -47,6 +51,7 @@ SHOWS = (
     RAW_PATH,
     RINGS_WHOLE,
     NOISY_PATH,
+    ROBUST_FIT,
 )
 
 
@@ -118,6 +123,10 @@ def lessons() -> tuple[Lesson, ...]:
     scaled_lr = below(0.3 * curvature(dataset_of(scaled)).max_stable_lr)
     outliers = preset_source(OUTLIERS)
     out_lr = below(0.5 * curvature(dataset_of(outliers)).max_stable_lr)
+    # Huber's sufficient bound 4/λ_max (lrviz.core.stable_lr); with the outlier outside the
+    # band its curvature is lower still, so 0.8 of it converges well within the budget.
+    huber_limit = stable_lr(dataset_of(outliers), loss="huber") or 0.0
+    huber_lr = below(0.8 * huber_limit)
     gd = _gd(base, 300)
     noisy = preset_source(NOISY)
     sgd_lr = below(0.3 * curvature(dataset_of(noisy)).max_stable_lr)
@@ -198,6 +207,19 @@ def lessons() -> tuple[Lesson, ...]:
             outliers,
             _gd(out_lr, 1000),
             shows=(ON_THE_FIT,),
+        ),
+        Lesson(
+            "robust",
+            "one outlier: MSE vs Huber",
+            f"Huber (δ = 1, α = {fmt(huber_lr)}) squares only residuals within ±1 and counts "
+            "larger ones linearly, so the far point (x = 10, y = 24) pulls with a force of at "
+            "most 1 and the line stays on the other nine points. MSE (pinned) squares its "
+            "residual and is dragged toward it. The contour is Huber's loss: the pinned MSE "
+            "path ends at MSE's minimum, off Huber's.",
+            outliers,
+            _gd(huber_lr, 1500, loss="huber", huber_delta=1.0),
+            ((outliers, _gd(out_lr, 1500)),),
+            shows=(ROBUST_FIT, PINNED_MOVES),
         ),
         Lesson(
             "sgd",

@@ -1,4 +1,5 @@
-"""Sidebar run settings: start, learning rate beside its stable limit, budget, optimizer, batch.
+"""Sidebar run settings: start, learning rate beside its stable limit, budget, optimizer, batch,
+loss (MSE, MAE or Huber with its δ).
 
 Two rules are applied to the widgets' values before the widgets are drawn, so the sidebar always
 shows the run on screen (and the URL, written from that run, agrees with both): a start whose
@@ -15,7 +16,7 @@ from types import MappingProxyType
 
 import streamlit as st
 
-from lrviz.core import Curvature, Dataset, TrainConfig
+from lrviz.core import LOSSES, Curvature, Dataset, TrainConfig
 from lrviz.data import escape_markdown
 from lrviz.explain.numbers import fmt
 from lrviz.player.component import PLAYER_KEY
@@ -45,6 +46,13 @@ OPTIMIZER_NAMES: Mapping[str, str] = MappingProxyType(
     }
 )
 BATCH_MODES = ("Full batch", "Mini-batch", "One point (SGD)")
+LOSS_CHOICES: Mapping[str, str] = MappingProxyType(
+    {"mse": "MSE (squared)", "mae": "MAE (absolute)", "huber": "Huber"}
+)
+"""The sidebar's loss choices (lrviz.core.LOSSES) and how the radio names them."""
+DELTA_MIN = 0.01
+DELTA_MAX = 100.0
+"""Huber's δ, in y's units: below 0.01 it is MAE in all but name, above 100 MSE on most data."""
 BETA2_CHOICES = (0.9, 0.99, 0.999, 0.9999)
 EPS_CHOICES = (1e-10, 1e-8, 1e-6, 1e-4)
 DEFAULTS: Mapping[str, object] = MappingProxyType(
@@ -61,6 +69,8 @@ DEFAULTS: Mapping[str, object] = MappingProxyType(
         "batch_mode": BATCH_MODES[0],
         "batch_size": 2,
         "seed": 0,
+        "loss": "mse",
+        "huber_delta": 1.0,
     }
 )
 
@@ -142,6 +152,13 @@ def _init_state() -> None:
     lr = state["lr"]
     if isinstance(lr, bool) or not isinstance(lr, int | float) or not LR_MIN <= lr <= LR_MAX:
         state["lr"] = DEFAULTS["lr"]
+    if state["loss"] not in LOSSES:
+        state["loss"] = DEFAULTS["loss"]
+    delta = state["huber_delta"]
+    if isinstance(delta, bool) or not isinstance(delta, int | float):
+        state["huber_delta"] = DEFAULTS["huber_delta"]
+    elif not DELTA_MIN <= delta <= DELTA_MAX:  # nan included: it fails both comparisons
+        state["huber_delta"] = min(max(delta, DELTA_MIN), DELTA_MAX) if delta == delta else 1.0
 
 
 def batch_of(values: Mapping[str, object], n: int) -> int | None:
@@ -163,11 +180,17 @@ def settings_of(values: Mapping[str, object], n: int) -> RunSettings:
         for name in ("beta1", "beta2", "eps"):
             extra[name] = float(values[name])  # type: ignore[arg-type]
     batch_size = batch_of(values, n)
+    loss = str(values.get("loss", "mse"))
+    # δ only shapes Huber: other losses keep the default, so runs that differ only in a δ
+    # they do not use are one run (same run id, same link).
+    delta = float(values.get("huber_delta", 1.0)) if loss == "huber" else 1.0  # type: ignore[arg-type]
     config = TrainConfig(
         lr=float(values["lr"]),  # type: ignore[arg-type]
         optimizer=optimizer,
         batch_size=batch_size,
         seed=int(values["seed"]),  # type: ignore[call-overload]
+        loss=loss,
+        huber_delta=delta,
         **extra,
     )
     return RunSettings(
@@ -200,7 +223,8 @@ def settle_values(
             notes.append(f"{problem} Starting from ({fmt(good[0])}, {fmt(good[1])}) instead.")
     epochs = int(values["epochs"])  # type: ignore[call-overload]
     if 0 <= epochs <= MAX_EPOCHS:
-        budget = work_budget(n, batch_of(values, n), epochs)
+        loss = str(values.get("loss", "mse"))
+        budget = work_budget(n, batch_of(values, n), epochs, loss=loss if loss in LOSSES else "mse")
         if budget.capped:
             changes["epochs"] = budget.epochs
             notes.append(budget.message)
@@ -277,15 +301,42 @@ def _batch_ui(n: int) -> tuple[str, int, int]:
     return mode, size, seed
 
 
-def _stable_limit_caption(lr: float, curv: Curvature) -> None:
+def stable_limit_text(lr: float, curv: Curvature, loss: str, delta: float = 1.0) -> str:
+    """The sidebar's words on the stable α for this loss (markdown): 2/λ_max is MSE's exact
+    bound; Huber's curvature is at most MSE's / 2, so α < 4/λ_max is enough (sufficient only);
+    MAE has no stable α, as its gradient has a fixed size (lrviz.core.stable_lr)."""
     limit = curv.max_stable_lr
-    text = (
-        f"Stable limit 2/λ_max = **{fmt(limit, 3)}** (full-batch gradient descent); "
+    if loss == "mae":
+        return (
+            f"MAE has no stable limit: each point's ∂Lᵢ/∂ŷᵢ is ±1 whatever the size of its "
+            f"residual (0 only on the line), so the gradient does not shrink near the minimum. "
+            f"Full-batch steps stay up to α·mean|x| in w and α in b: gradient descent never "
+            f"diverges, but it never settles exactly either, and circles the minimum at a "
+            f"distance proportional to α. (MSE's limit 2/λ_max here is {fmt(limit, 3)}.)"
+        )
+    if loss == "huber":
+        huber = 2.0 * limit
+        return (
+            f"2/λ_max = {fmt(limit, 3)} is MSE's limit. Huber's curvature is at most half of "
+            f"MSE's (it is quadratic only where |y − ŷ| ≤ δ = {fmt(delta)}), so full-batch "
+            f"gradient descent is stable for α < 4/λ_max = **{fmt(huber, 3)}**; α is "
+            f"**{fmt(lr / huber, 2)}×** that. A sufficient bound only: with points outside "
+            "the band, larger α may converge too."
+        )
+    return (
+        f"Stable limit 2/λ_max = **{fmt(limit, 3)}** (full-batch gradient descent on MSE); "
         f"α is **{fmt(lr / limit, 2)}×** the limit."
     )
+
+
+def _stable_limit_caption(lr: float, curv: Curvature) -> None:
     state = st.session_state
+    loss = str(state.get("loss", "mse"))
+    text = stable_limit_text(lr, curv, loss, float(state.get("huber_delta", 1.0)))
     optimizer = state.get("optimizer", "gd")
-    if optimizer != "gd" or state.get("batch_mode", BATCH_MODES[0]) != BATCH_MODES[0]:
+    if loss != "mae" and (
+        optimizer != "gd" or state.get("batch_mode", BATCH_MODES[0]) != BATCH_MODES[0]
+    ):
         what = [] if optimizer == "gd" else [OPTIMIZER_NAMES.get(optimizer, optimizer)]
         if state.get("batch_mode", BATCH_MODES[0]) != BATCH_MODES[0]:
             what.append("mini-batches")
@@ -294,6 +345,32 @@ def _stable_limit_caption(lr: float, curv: Curvature) -> None:
             f"{' with '.join(what)} can diverge below it or stay stable above it."
         )
     st.caption(text)
+
+
+def _loss_ui() -> tuple[str, float]:
+    """(loss, Huber δ) as the widgets say; the δ box is drawn for Huber only."""
+    loss = str(
+        st.radio(
+            "Loss",
+            tuple(LOSS_CHOICES),
+            key="loss",
+            horizontal=True,
+            format_func=LOSS_CHOICES.get,
+            help="The loss node of the chain: only ∂L/∂ŷ changes with it",
+        )
+    )
+    if loss != "huber":
+        return loss, float(st.session_state["huber_delta"])
+    delta = st.number_input(
+        "Huber δ (width of the quadratic band, in y's units)",
+        DELTA_MIN,
+        DELTA_MAX,
+        step=0.1,
+        format="%g",
+        key="huber_delta",
+        help="Residuals within ±δ are squared (halved); beyond it they count linearly",
+    )
+    return loss, float(delta)
 
 
 def _lr_ui(curv: Curvature) -> float:
@@ -345,6 +422,7 @@ def _settings_widgets(n: int, curv: Curvature) -> RunSettings | None:
             help="Or click on the contour panel to start there",
         )
         b0 = c2.number_input("Start b₀", -START_LIMIT, START_LIMIT, step=0.1, format="%g", key="b0")
+        loss, delta = _loss_ui()
         lr = _lr_ui(curv)
         epochs = int(st.number_input("Epoch budget", 0, MAX_EPOCHS, step=100, key="epochs"))
         optimizer = st.selectbox(
@@ -354,6 +432,7 @@ def _settings_widgets(n: int, curv: Curvature) -> RunSettings | None:
         mode, size, seed = _batch_ui(n)
         values = {"w0": w0, "b0": b0, "lr": lr, "epochs": epochs, "optimizer": optimizer}
         values.update(extra, batch_mode=mode, batch_size=size, seed=seed)
+        values.update(loss=loss, huber_delta=delta)
         try:
             return settings_of(values, n)
         except ValueError as error:

@@ -25,6 +25,9 @@ def _limit_phrase(run: Run) -> str:
     config = run.settings.config
     lr, limit = fmt(config.lr), fmt(run.scene.curvature.max_stable_lr, 3)
     plain = config.optimizer == "gd" and config.batch_size is None
+    if config.loss != "mse":
+        # Only MSE has an exact stable limit; say what the run did, not a bound it lacks.
+        return f"α = {lr} is too large for this run on {run.scene.loss_label}"
     if plain and config.lr > run.scene.curvature.max_stable_lr:
         return f"α = {lr} is above the stable limit {limit}"
     name = OPTIMIZER_NAMES[config.optimizer].lower()
@@ -70,6 +73,20 @@ def banner(run: Run, epoch: int) -> Banner:
     head = f"**End of the budget, {last} epochs.** " if epoch >= last else ""
     plain = config.optimizer == "gd" and config.batch_size is None
     tail = "" if plain else " That limit is for plain full-batch gradient descent."
+    if config.loss == "mae":
+        return Banner(
+            "info",
+            f"{head}MAE has no stable limit: its gradient keeps its size near the minimum, "
+            f"so at α = {fmt(config.lr)} gradient descent ends up circling it, closer for a "
+            "smaller α.",
+        )
+    if config.loss == "huber":
+        return Banner(
+            "info",
+            f"{head}α = {fmt(config.lr)} is {fmt(ratio / 2, 2)}× 4/λ_max = "
+            f"{fmt(2 * scene.curvature.max_stable_lr, 3)}, below which gradient descent on "
+            f"{scene.loss_label} is sure to be stable (2/λ_max is MSE's limit).{tail}",
+        )
     return Banner(
         "info",
         f"{head}α = {fmt(config.lr)} is {fmt(ratio, 2)}× the stable limit 2/λ_max = "
