@@ -94,7 +94,7 @@ def presentation_ui() -> Theme:
         key=PRESENT_KEY,
         help="Large type, thick lines, only the player on screen; for a projector at "
         "1280×720. Keys: → Step, ← Back, Space Play/Pause, Home Reset, End last epoch, + / − "
-        "speed, C chain rule, 1-8 lessons. "
+        "speed, C chain rule, 1-9 and 0 lessons. "
         "Shared links keep it (present=1).",
     )
     if not presenting():

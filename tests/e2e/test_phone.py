@@ -28,7 +28,10 @@ AIM_JS = """
   main.scrollTop += box0.top - window.innerHeight * 0.45;
   const box = drag.getBoundingClientRect();
   const x = box.left + box.width / 2;
-  const y = Math.min(box.bottom - 10, window.innerHeight - 60);
+  // Low in the chart (room to swipe up), on the chart's own drag layer: not on its legend.
+  let y = Math.min(box.bottom - 10, window.innerHeight - 60);
+  while (y > box.top + 20 && document.elementFromPoint(x, y) !== drag
+         && document.elementFromPoint(x + 40, y) !== drag) y -= 10;
   const hit = document.elementFromPoint(x, y);
   return {
     x, y, inChart: gd.contains(hit), scroll: main.scrollTop,

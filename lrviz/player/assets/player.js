@@ -434,7 +434,7 @@ class Player {
     this.hideBox = el("input", { type: "checkbox", "data-ctl": "hide-future" });
     this.hideBox.addEventListener("change", () => this.setHideFuture(this.hideBox.checked));
     hide.append(this.hideBox, " hide future");
-    this.lessonMenu = el("select", { class: "lrviz-lessons", "data-ctl": "lesson", title: "Load a lesson from the gallery (keys 1-8)", "aria-label": "Lesson" });
+    this.lessonMenu = el("select", { class: "lrviz-lessons", "data-ctl": "lesson", title: "Load a lesson from the gallery (keys 1-9, 0 for the tenth)", "aria-label": "Lesson" });
     this.lessonMenu.addEventListener("change", () => {
       const key = this.lessonMenu.value;
       this.lessonMenu.value = "";
@@ -584,7 +584,9 @@ class Player {
     document.body.classList.toggle("lrviz-hiding-future", this.hideFuture);
     this.lessonMenu.replaceChildren(el("option", { value: "" }, "Lessons…"));
     ((screen && screen.lessons) || []).forEach((lesson, i) => {
-      this.lessonMenu.append(el("option", { value: lesson.key }, `${i + 1}  ${lesson.title}`));
+      // The number key that loads it: 1-9, then 0 for the tenth; later ones only from the menu.
+      const keyName = i < 9 ? String(i + 1) : i === 9 ? "0" : "";
+      this.lessonMenu.append(el("option", { value: lesson.key }, `${keyName}  ${lesson.title}`));
     });
     this.lessonMenu.value = "";
     const lesson = screen && screen.run === this.run ? screen.lesson : screen && screen.lesson;
@@ -1131,8 +1133,9 @@ class Player {
     else if (event.key === "+" || event.key === "=") this.setRate(SPEEDS[Math.min(SPEEDS.indexOf(this.rate) + 1, SPEEDS.length - 1)]);
     else if (event.key === "-" || event.key === "_") this.setRate(SPEEDS[Math.max(SPEEDS.indexOf(this.rate) - 1, 0)]);
     else if (event.key === "c" || event.key === "C") this.setChainMode(!this.chainMode);
-    else if (/^[1-9]$/.test(event.key) && this.screen && this.screen.lessons[Number(event.key) - 1]) {
-      this.pickLesson(this.screen.lessons[Number(event.key) - 1].key);
+    else if (/^[0-9]$/.test(event.key) && this.screen && this.screen.lessons[(Number(event.key) + 9) % 10]) {
+      // 1-9 are the first nine lessons, 0 the tenth (the keys' order on a keyboard).
+      this.pickLesson(this.screen.lessons[(Number(event.key) + 9) % 10].key);
     } else handled = false;
     if (!handled) return;
     event.preventDefault();
