@@ -43,7 +43,7 @@ def single_point_rows(rec: StepRecord, i: int, pts: PerPoint | None = None) -> l
             rf" = {local.answer}"
         )
         if pts.clipped[i]:
-            local_row += rf"\quad\text{{(clipped at }}\pm {d}\text{{)}}"
+            local_row += rf"\qquad\text{{(clipped at }}\pm {d}\text{{)}}"
     cw = fit(lambda g, x: g * x, (g, x), pts.dL_dw_i[i])
     cb = fit(lambda g: g, (g,), pts.dL_db_i[i])
     return [

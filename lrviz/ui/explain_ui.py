@@ -132,7 +132,7 @@ def explain_ui(
         _points_table(rec, pts, point, key)
     with tab_check:
         checks = gradient_check(data, rec)
-        st.caption(verdict(checks))
+        st.caption(verdict(checks, rec.loss_name))
         for column, check in zip(st.columns(2), checks, strict=True):
             column.latex(check_tex(check))
     with tab_updates:
