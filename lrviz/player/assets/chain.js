@@ -317,7 +317,9 @@ class ChainView {
       const row = el("div", { class: "lrviz-eq lrviz-clipped-row", "data-chain": "clipped" });
       row.append(this.slot((k) => {
         const names = pulls.points.map((i, j) => [i, j]).filter(([, j]) => pulls.clip[j][k] === "1").map(([i, j]) => `point ${i} (x = ${pulls.x[j]})`);
-        return names.length ? `${pulls.clip_note}: ${names.join(", ")}` : `none ${pulls.clip_note}`;
+        if (!names.length) return `none ${pulls.clip_note}`;
+        // Named while few, so the outlier stands out; counted when most points are clipped.
+        return names.length <= 3 ? `${pulls.clip_note}: ${names.join(", ")}` : `${pulls.clip_note}: ${names.length} of the ${pulls.points.length} points listed`;
       }, { class: "lrviz-clip" }));
       B.append(row);
     }
