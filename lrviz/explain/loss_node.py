@@ -117,6 +117,28 @@ class LossNode:
         d = tex(self.delta)
         return rf"-\operatorname{{clip}}({r},\, -{d},\, {d})"
 
+    def loss_of_tex(self, r: str) -> str:
+        """L_i applied to the residual written r: (r)^2, |r| or H_δ(r) (δ as a number)."""
+        if self.loss == "mse":
+            return rf"({r})^2"
+        if self.loss == "mae":
+            return rf"\lvert {r}\rvert"
+        return rf"H_{{{tex(self.delta)}}}({r})"
+
+    def local_of_tex(self, r: str) -> str:
+        """∂L_i/∂ŷ_i applied to the residual written r: -2 · (r), -sign(r) or -clip(r, -δ, δ)."""
+        if self.loss == "mse":
+            return rf"-2 \cdot ({r})"
+        if self.loss == "mae":
+            return rf"-\operatorname{{sign}}({r})"
+        d = tex(self.delta)
+        return rf"-\operatorname{{clip}}({r},\, -{d},\, {d})"
+
+    @property
+    def clip_tex(self) -> str:
+        """'(clipped at ±δ)' in LaTeX, for a row whose point Huber clips."""
+        return rf"\text{{(clipped at }}\pm {tex(self.delta)}\text{{)}}"
+
     # ---- exact arithmetic for re-computing substituted numbers (recompute) ------------------
 
     def loss_exact(self, y: Decimal, y_hat: Decimal) -> Decimal:

@@ -27,23 +27,13 @@ def single_point_rows(rec: StepRecord, i: int, pts: PerPoint | None = None) -> l
     local = fit(node.local_exact, (y, y_hat), g)
     r = rf"{sq.value(y)} - {sq.operand(y_hat)}"
     rl = rf"{local.value(y)} - {local.operand(y_hat)}"
-    if node.loss == "mse":
-        loss_row = rf"L_i &= (y_i - {YHAT_I})^2 = ({r})^2 = {sq.answer}"
-        local_row = rf"{DLI_DYHAT} &= -2\,(y_i - {YHAT_I}) = -2 \cdot ({rl}) = {local.answer}"
-    elif node.loss == "mae":
-        loss_row = rf"L_i &= \lvert y_i - {YHAT_I}\rvert = \lvert {r}\rvert = {sq.answer}"
-        local_row = (
-            rf"{DLI_DYHAT} &= {node.local_tex} = -\operatorname{{sign}}({rl}) = {local.answer}"
-        )
-    else:
-        d = tex(node.delta)
-        loss_row = rf"L_i &= H_{{{d}}}(y_i - {YHAT_I}) = H_{{{d}}}({r}) = {sq.answer}"
-        local_row = (
-            rf"{DLI_DYHAT} &= {node.local_tex} = -\operatorname{{clip}}({rl},\, -{d},\, {d})"
-            rf" = {local.answer}"
-        )
-        if pts.clipped[i]:
-            local_row += rf"\qquad\text{{(clipped at }}\pm {d}\text{{)}}"
+    loss_row = (
+        rf"L_i &= {node.loss_of_tex(rf'y_i - {YHAT_I}')} = {node.loss_of_tex(r)} = {sq.answer}"
+    )
+    local_row = rf"{DLI_DYHAT} &= {node.local_tex} = {node.local_of_tex(rl)} = {local.answer}"
+    if pts.clipped[i]:
+        # After \qquad, so the row's equation stays 'expression = result' on its own.
+        local_row += rf"\qquad{node.clip_tex}"
     cw = fit(lambda g, x: g * x, (g, x), pts.dL_dw_i[i])
     cb = fit(lambda g: g, (g,), pts.dL_db_i[i])
     return [
