@@ -111,8 +111,11 @@ def loss_tex(rec: StepRecord, pts: PerPoint) -> list[str]:
 def _huber_loss_tex(rec: StepRecord, pts: PerPoint) -> list[str]:
     """Huber's L: its cases per point, then the mean of the per-point losses L_i."""
     terms, value = _mean_of(pts.loss_i, rec.loss)
+    definition = pts.node.definition_tex
+    assert definition is not None
     return [
         rf"L &= {MEAN}L_i, \quad L_i = {pts.node.loss_tex}",
+        definition,
         _then_named("L_i", pts.loss_i),
         rf"L &= {terms} = {value}",
     ]

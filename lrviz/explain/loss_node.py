@@ -100,10 +100,17 @@ class LossNode:
             return rf"({r})^2"
         if self.loss == "mae":
             return rf"\lvert {r}\rvert"
+        return rf"H_{{{tex(self.delta)}}}({r})"
+
+    @property
+    def definition_tex(self) -> str | None:
+        """Huber's H_δ(r) by cases, as an aligned row; None for MSE and MAE (no cases)."""
+        if self.loss != "huber":
+            return None
         d = tex(self.delta)
         return (
-            rf"\begin{{cases}}\tfrac12({r})^2 & \lvert {r}\rvert \le {d}\\"
-            rf" {d}\,(\lvert {r}\rvert - \tfrac12\cdot {d}) & \text{{otherwise}}\end{{cases}}"
+            rf"H_{{{d}}}(r) &= \begin{{cases}}\tfrac12 r^2 & \lvert r\rvert \le {d}\\"
+            rf" {d}\,(\lvert r\rvert - \tfrac12\cdot {d}) & \lvert r\rvert > {d}\end{{cases}}"
         )
 
     @property

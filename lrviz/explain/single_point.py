@@ -31,9 +31,14 @@ def single_point_rows(rec: StepRecord, i: int, pts: PerPoint | None = None) -> l
         rf"L_i &= {node.loss_of_tex(rf'y_i - {YHAT_I}')} = {node.loss_of_tex(r)} = {sq.answer}"
     )
     local_row = rf"{DLI_DYHAT} &= {node.local_tex} = {node.local_of_tex(rl)} = {local.answer}"
-    if pts.clipped[i]:
-        # After \qquad, so the row's equation stays 'expression = result' on its own.
-        local_row += rf"\qquad{node.clip_tex}"
+    if node.loss == "huber":
+        # Two rows, so the clip and its note fit the column.
+        local_row = (
+            rf"{DLI_DYHAT} &= {node.local_tex} \\[8pt] &= {node.local_of_tex(rl)} = {local.answer}"
+        )
+        if pts.clipped[i]:
+            # After \qquad, so the row's equation stays 'expression = result' on its own.
+            local_row += rf"\qquad{node.clip_tex}"
     cw = fit(lambda g, x: g * x, (g, x), pts.dL_dw_i[i])
     cb = fit(lambda g: g, (g,), pts.dL_db_i[i])
     return [
