@@ -37,8 +37,8 @@ def single_point_rows(rec: StepRecord, i: int, pts: PerPoint | None = None) -> l
             rf"{DLI_DYHAT} &= {node.local_tex} \\[8pt] &= {node.local_of_tex(rl)} = {local.answer}"
         )
         if pts.clipped[i]:
-            # After \qquad, so the row's equation stays 'expression = result' on its own.
-            local_row += rf"\qquad{node.clip_tex}"
+            # A row of its own: words, so the equation above stays 'expression = result'.
+            local_row += rf" \\[8pt] &{node.clip_tex}"
     cw = fit(lambda g, x: g * x, (g, x), pts.dL_dw_i[i])
     cb = fit(lambda g: g, (g,), pts.dL_db_i[i])
     return [
