@@ -18,7 +18,8 @@ def run_app(**widgets: object) -> AppTest:
     at = AppTest.from_file(str(SCRIPT), default_timeout=60)
     at.run()
     for key, value in widgets.items():
-        widget = at.selectbox(key=key) if key == "optimizer" else at.number_input(key=key)
+        chosen = key in ("optimizer", "loss")
+        widget = at.selectbox(key=key) if chosen else at.number_input(key=key)
         widget.set_value(value)
     if widgets:
         at.run()
@@ -108,3 +109,25 @@ def test_mini_batches_show_each_update_and_its_points():
     assert len(updates) == len(rec.updates) == 3
     shown = {int(i) for cell in updates["batch"] for i in re.findall(r"\d+", cell)}
     assert shown == {0, 1, 2, 3, 4}
+
+
+@pytest.mark.parametrize("loss", ["mae", "huber"])
+def test_the_tables_of_one_epoch_write_the_runs_loss(loss: str) -> None:
+    at = run_app(loss=loss, epoch=3)
+    config = TrainConfig(lr=0.01, loss=loss)
+    _, rec = record_at(ARTICLE, config, 0.0, 0.0, 3)
+    blocks = latex(at)
+    word = "sign" if loss == "mae" else "clip"
+    assert any(rf"\operatorname{{{word}}}" in b for b in blocks)
+    assert not any(r"-2\,(y_i - \hat{y}_i)" in b for b in blocks)
+    assert any(ends_with(b, "L &= ", rec.loss) or f"= {tex(rec.loss)}" in b for b in blocks)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Only this factor" in captions
+    graph = at.get("graphviz_chart")[0].proto.spec
+    assert ("|yᵢ − ŷᵢ|" if loss == "mae" else "Hδ(yᵢ − ŷᵢ)") in graph
+    table = at.dataframe[0].value
+    assert list(table["∂L/∂ŷ"][:-1]) == [fmt(v) for v in rec.dL_dyhat]
+    if loss == "huber":  # y = 1 … 5 against ŷ near 0: points 1 … 4 sit outside δ = 1
+        assert list(table["Huber clip"][:-1]) == [
+            "clipped at ±1" if abs(r) > 1 else "" for r in rec.residual
+        ]

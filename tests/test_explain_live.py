@@ -26,7 +26,16 @@ def runs(draw: st.DrawFn) -> tuple:
     optimizer = draw(st.sampled_from(["gd", "momentum", "nesterov", "adam"]))
     batch = draw(st.sampled_from([None, 1, 3]))
     lr = draw(st.sampled_from([1e-4, 1e-3, 0.01, 0.05]))
-    config = TrainConfig(lr=lr, optimizer=optimizer, batch_size=batch, seed=draw(st.integers(0, 9)))
+    loss = draw(st.sampled_from(["mse", "mae", "huber"]))
+    delta = draw(st.sampled_from([0.5, 1.0, 7.5]))
+    config = TrainConfig(
+        lr=lr,
+        optimizer=optimizer,
+        batch_size=batch,
+        seed=draw(st.integers(0, 9)),
+        loss=loss,
+        huber_delta=delta,
+    )
     w0, b0 = draw(values), draw(values)
     return make_dataset(x, y), config, w0, b0, draw(st.integers(1, 12))
 
@@ -45,7 +54,11 @@ def test_every_string_is_the_records(run: tuple, data: st.DataObject) -> None:
     assert (rp.w[k], rp.b[k]) == (rec.w, rec.b)
     with np.errstate(all="ignore"):
         assert point["yh"][k] == fmt(rec.y_hat[i])
-        assert point["li"][k] == fmt((rec.y[i] - rec.y_hat[i]) ** 2)
+        assert point["li"][k] == fmt(rec.loss_i[i])
+        if config.loss == "mse":
+            assert point["li"][k] == fmt((rec.y[i] - rec.y_hat[i]) ** 2)
+        clipped = config.loss == "huber" and abs(rec.residual[i]) > config.huber_delta
+        assert point["note"][k] == (f" (clipped at ±{fmt(config.huber_delta)})" if clipped else "")
         assert point["g"][k] == fmt(rec.dL_dyhat[i]) == fmt(rec.dL_db_i[i])
         assert point["gw"][k] == fmt(rec.dL_dw_i[i])
         assert point["wx"][k] == fmt(rec.w * rec.x[i])
@@ -53,6 +66,11 @@ def test_every_string_is_the_records(run: tuple, data: st.DataObject) -> None:
         for j, p in enumerate(pulls["points"]):
             assert pulls["pw"][j][k] == fmt(rec.dL_dw_i[p])
             assert pulls["pb"][j][k] == fmt(rec.dL_db_i[p])
+            assert pulls["pg"][j][k] == fmt(rec.dL_dyhat[p])
+            clip = config.loss == "huber" and abs(rec.residual[p]) > config.huber_delta
+            assert pulls["clip"][j][k] == ("1" if clip else "0")
+            if clip:  # the clipped pull is ±δ exactly
+                assert abs(rec.dL_dyhat[p]) == config.huber_delta
     if k == last:
         assert len(chain["dW"]) == last  # the last epoch on screen takes no step
         return
@@ -105,3 +123,27 @@ def test_a_point_outside_the_data_is_refused() -> None:
     for bad in (-1, 2, True):
         with pytest.raises(ValueError, match="no point"):
             point_data(rp, data, bad)
+
+
+@pytest.mark.parametrize(
+    ("loss", "node", "local"),
+    [
+        ("mse", "(y<sub>i</sub> − ŷ<sub>i</sub>)²", "−2(y<sub>i</sub> − ŷ<sub>i</sub>)"),
+        ("mae", "|y<sub>i</sub> − ŷ<sub>i</sub>|", "−sign(y<sub>i</sub> − ŷ<sub>i</sub>)"),
+        (
+            "huber",
+            "H<sub>δ</sub>(y<sub>i</sub> − ŷ<sub>i</sub>), δ = 2",
+            "−clip(y<sub>i</sub> − ŷ<sub>i</sub>, −2, 2)",
+        ),
+    ],
+)
+def test_the_payload_carries_the_loss_nodes_words(loss: str, node: str, local: str) -> None:
+    """chain.js writes only what Python sends: the loss node and its derivative per loss."""
+    data = make_dataset([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 40.0])
+    config = TrainConfig(lr=0.01, loss=loss, huber_delta=2.0)
+    rp = replay(data, config, 0.0, 0.0, 5)
+    words = chain_data(rp, data)["lossnode"]
+    assert (words["node"], words["local"]) == (node, local)
+    assert "Only this factor" in words["same"]
+    clip = chain_data(rp, data)["pulls"]["clip"]
+    assert clip[3] == ("1" * 6 if loss == "huber" else "0" * 6)  # epochs 0 … 5: |r| > 2

@@ -44,6 +44,10 @@ def to_python(tex: str) -> tuple[str, list[Decimal]] | None:
         literals.append(Decimal(f"{m.group(1)}e{m.group(2) or 0}"))
         return f" L[{len(literals) - 1}] "
 
+    # The loss node's functions: |r|, sign(r), clip(r, lo, hi) and Huber's H_{δ}(r).
+    tex = re.sub(r"H_\{([^}]*)\}\(", r"huber(\1, ", tex)
+    tex = tex.replace(r"\operatorname{sign}", "sign").replace(r"\operatorname{clip}", "clip")
+    tex = tex.replace(r"\lvert", "abs(").replace(r"\rvert", ")")
     text = re.sub(r"(?<!\^\{)(?<![\w\^])" + NUMBER.pattern, literal, tex)
     # Integer powers (^{2}, ^2) stay Python ints: exponents, not numbers to size the check by.
     text = re.sub(r"\^\{?(\d+)\}?", r" ** (\1) ", text)
@@ -84,9 +88,24 @@ def to_python(tex: str) -> tuple[str, list[Decimal]] | None:
             out += text[k]
             k += 1
     out = re.sub(r"\)\s*\(", ")*(", out)
-    if re.search(r"[A-Za-z\\_]", re.sub(r"L\[\d+\]|sqrt", "", out)):
+    if re.search(r"[A-Za-z\\_]", re.sub(r"L\[\d+\]|sqrt|abs|sign|clip|huber", "", out)):
         return None
     return out, literals
+
+
+def _huber(delta: Decimal, r: Decimal) -> Decimal:
+    """Huber's loss by its definition: r²/2 inside the band |r| <= δ, δ(|r| - δ/2) outside."""
+    return r * r / 2 if abs(r) <= delta else delta * (abs(r) - delta / 2)
+
+
+FUNCTIONS = {
+    "sqrt": lambda d: d.sqrt(),
+    "abs": abs,
+    "sign": lambda d: Decimal((d > 0) - (d < 0)),
+    "clip": lambda r, lo, hi: min(max(r, lo), hi),
+    "huber": _huber,
+}
+"""What an equation may call, evaluated exactly over Decimal."""
 
 
 def top_level_split(text: str, sep: str) -> list[str]:
@@ -115,7 +134,7 @@ def recomputes(row: str) -> bool | None:
         return None
     r = -r_literals[0] if r_code.strip().startswith("-") else r_literals[0]
     with localcontext(CONTEXT):
-        v = eval(code, {"L": literals, "sqrt": lambda d: d.sqrt()})  # only digits, operators, L[k]
+        v = eval(code, {"L": literals, **FUNCTIONS})  # only digits, operators, L[k], FUNCTIONS
         return agrees(v, r, [*literals, abs(r)])
 
 
@@ -244,7 +263,10 @@ def runs(draw):
     batch = draw(st.sampled_from([None, 1, 2, 3]))
     seed = draw(st.integers(0, 5))
     epoch = draw(st.sampled_from([0, 1, 2, 7, 40, 300]))
-    return data, TrainConfig(lr, optimizer, batch, seed), epoch
+    loss = draw(st.sampled_from(["mse", "mae", "huber"]))
+    delta = draw(st.sampled_from([0.1, 1.0, 1.35, 20.0])) * sy
+    config = TrainConfig(lr, optimizer, batch, seed, loss=loss, huber_delta=delta)
+    return data, config, epoch
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -273,3 +295,17 @@ def test_article_runs_recompute_at_many_epochs(optimizer, batch) -> None:
         checked = [(row, recomputes(row)) for row in displayed_rows(data, config, epoch)]
         assert not [row for row, ok in checked if ok is False]
         assert sum(ok is True for _, ok in checked) >= 5 * data.n + 2
+
+
+@pytest.mark.parametrize("loss", ["mae", "huber"])
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_outlier_runs_recompute_for_the_robust_losses(loss, optimizer) -> None:
+    """MAE and Huber rows (|r|, sign, clip, H_δ) are parsed and re-compute, clipped points too."""
+    data = make_dataset(range(1, 11), [2.41, 1.83, 3.53, 4.03, 4.86, 5.74, 5.99, 7.33, 7.94, 24])
+    config = TrainConfig(0.01, optimizer, loss=loss, huber_delta=1.0)
+    for epoch in (0, 1, 50, 400):
+        checked = [(row, recomputes(row)) for row in displayed_rows(data, config, epoch)]
+        assert not [row for row, ok in checked if ok is False]
+        loss_rows = [row for row, ok in checked if ok and ("lvert" in row or "H_{" in row)]
+        local_rows = [row for row, ok in checked if ok and "operatorname" in row]
+        assert len(loss_rows) >= data.n and len(local_rows) == data.n

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
+import numpy as np
+
 from lrviz.core import StepRecord
 from lrviz.explain.numbers import LIST_BUDGET, SIG, fmt, shown, tex, tex_list, tex_operand
 from lrviz.explain.perpoint import PerPoint
@@ -87,19 +89,58 @@ def _line_digits(rec: StepRecord, pts: PerPoint) -> int:
 
 
 def loss_tex(rec: StepRecord, pts: PerPoint) -> list[str]:
-    """L = (1/n) sum (y_i - y_hat_i)^2 = … = loss."""
+    """L = (1/n) sum L_i with the record's loss (MSE: (y_i - y_hat_i)^2) = … = loss."""
+    node = pts.node
+    if node.loss == "huber":
+        return _huber_loss_tex(rec, pts)
     r = pts.residual
-    s = _sum_digits(r, lambda *t: mean(*(v * v for v in t)), rec.loss, extra=3)
-    body = signed_sum(pts.n, lambda k: s.operand(r[k]) + "^{2}", lambda k: len(fmt(r[k])) + 3)
+    if node.loss == "mse":
+        s = _sum_digits(r, lambda *t: mean(*(v * v for v in t)), rec.loss, extra=3)
+        body = signed_sum(pts.n, lambda k: s.operand(r[k]) + "^{2}", lambda k: len(fmt(r[k])) + 3)
+    else:
+        s = _sum_digits(r, lambda *t: mean(*(abs(v) for v in t)), rec.loss, extra=2)
+        body = signed_sum(
+            pts.n, lambda k: rf"\lvert {s.value(r[k])}\rvert", lambda k: len(fmt(r[k])) + 2
+        )
     return [
-        rf"L &= {MEAN}(y_i - {YHAT_I})^2",
+        rf"L &= {MEAN}{node.loss_tex}",
         rf"&= \tfrac{{1}}{{{pts.n}}}\left({body}\right) = {s.answer}",
     ]
 
 
+def _huber_loss_tex(rec: StepRecord, pts: PerPoint) -> list[str]:
+    """Huber's L: its cases per point, then the mean of the per-point losses L_i."""
+    terms, value = _mean_of(pts.loss_i, rec.loss)
+    definition = pts.node.definition_tex
+    assert definition is not None
+    return [
+        rf"L &= {MEAN}L_i, \quad L_i = {pts.node.loss_tex}",
+        definition,
+        _then_named("L_i", pts.loss_i),
+        rf"L &= {terms} = {value}",
+    ]
+
+
+def _then_named(name: str, values: Sequence[float]) -> str:
+    return rf"&\Rightarrow\; {name} = {tex_list(values, TERMS)}"
+
+
 def local_tex(pts: PerPoint) -> list[str]:
-    """The local derivative at the loss, per point."""
-    return [rf"{DLI_DYHAT} &= -2\,(y_i - {YHAT_I})", _then(pts.dL_dyhat)]
+    """The local derivative at the loss, per point; for Huber, which points are clipped."""
+    rows = [rf"{DLI_DYHAT} &= {pts.node.local_tex}", _then(pts.dL_dyhat)]
+    clipped = [int(i) for i in np.flatnonzero(pts.clipped)]
+    if pts.node.loss == "huber":
+        note = rf"\text{{clipped at }}\pm {tex(pts.node.delta)}"
+        if clipped:
+            listed = ", ".join(str(i) for i in clipped[:TERMS])
+            more = ", …" if len(clipped) > TERMS else ""
+            which = "point" if len(clipped) == 1 else "points"
+            rows.append(
+                rf"&{note}\text{{: {len(clipped)} of {pts.n} points ({which} {listed}{more})}}"
+            )
+        else:
+            rows.append(rf"&\text{{no point is }}{note}\text{{ at this epoch}}")
+    return rows
 
 
 def chain_w_tex(pts: PerPoint) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrviz.core import Dataset, StepRecord
+from lrviz.core.losses import pointwise
 from lrviz.explain.numbers import fmt, tex
 from lrviz.explain.recompute import fit
 from lrviz.explain.symbols import DL_DB, DL_DW, aligned
@@ -86,15 +87,26 @@ def _check(
 
 
 def gradient_check(data: Dataset, rec: StepRecord) -> tuple[Check, Check]:
-    """Checks for w and b at the record's (w, b), using Moments.loss: a computation separate
-    from the chain rule, on purpose."""
+    """Checks for w and b at the record's (w, b), using Moments.loss for MSE and the mean of the
+    per-point losses for MAE and Huber: a computation separate from the chain rule, on purpose."""
     m = data.moments
     x_size = abs(m.x_mean) + math.sqrt(m.sxx)
     # Size of the terms in dL/db = -2 mean(y - w x - b); dL/dw multiplies them by x.
     size = 2.0 * (abs(m.y_mean) + math.sqrt(m.syy) + abs(rec.w) * x_size + abs(rec.b))
+    if rec.loss_name == "mse":
+        return (
+            _check("w", rec.w, rec.dL_dw, lambda w: m.loss(w, rec.b), size * max(x_size, 1.0)),
+            _check("b", rec.b, rec.dL_db, lambda b: m.loss(rec.w, b), size),
+        )
+    x, y = data.x, data.y
+
+    def loss(w: float, b: float) -> float:
+        # The mean of the per-point losses, straight from their definition: no chain rule.
+        return float(np.mean(pointwise(rec.loss_name, y - (w * x + b), rec.huber_delta)))
+
     return (
-        _check("w", rec.w, rec.dL_dw, lambda w: m.loss(w, rec.b), size * max(x_size, 1.0)),
-        _check("b", rec.b, rec.dL_db, lambda b: m.loss(rec.w, b), size),
+        _check("w", rec.w, rec.dL_dw, lambda w: loss(w, rec.b), size * max(x_size, 1.0)),
+        _check("b", rec.b, rec.dL_db, lambda b: loss(rec.w, b), size),
     )
 
 
@@ -119,8 +131,8 @@ def check_tex(c: Check) -> str:
     )
 
 
-def verdict(checks: tuple[Check, ...]) -> str:
-    """One plain sentence: do the two ways agree?"""
+def verdict(checks: tuple[Check, ...], loss: str = "mse") -> str:
+    """One plain sentence: do the two ways agree? loss: the run's, "mse", "mae" or "huber"."""
     if not all(c.finite for c in checks):
         return "The loss overflows next to (w, b), so finite differences cannot check this step."
     worst = max(c.relative_error for c in checks)
@@ -133,7 +145,17 @@ def verdict(checks: tuple[Check, ...]) -> str:
             f"Backprop and finite differences agree (relative error at most {fmt(worst, 2)}): "
             "the chain rule gives the true slope of the loss."
         )
-    return (
-        f"The two differ by a relative {fmt(worst, 2)}, more than rounding at these values "
+    differ = f"The two differ by a relative {fmt(worst, 2)}, more than rounding at these values "
+    if loss == "mae":
+        return differ + (
+            "explains. MAE has a kink wherever a residual is 0: a kink within h of (w, b) makes "
+            "central differences differ from the subgradient the chain rule uses."
+        )
+    if loss == "huber":
+        return differ + (
+            "explains. Huber's curvature jumps where a residual crosses ±δ: one within h of "
+            "(w, b) makes central differences differ from the chain rule."
+        )
+    return differ + (
         "explains. The loss is a parabola, so central differences should match the chain rule."
     )

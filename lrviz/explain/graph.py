@@ -1,4 +1,4 @@
-"""The computation graph x → (×w) → (+b) → ŷ → (y − ŷ)² → L as Graphviz DOT, with live numbers."""
+"""The computation graph x → (×w) → (+b) → ŷ → loss node → L as Graphviz DOT, with live numbers."""
 
 from __future__ import annotations
 
@@ -48,7 +48,10 @@ def graph_dot(rec: StepRecord, i: int, pts: PerPoint | None = None) -> str:
     at w and b both this point's gradient and the mean over all n points (the record's)."""
     pts = PerPoint.of(rec) if pts is None else pts
     i = check_point(i, pts.n)
+    node = pts.node
     g = fmt(pts.dL_dyhat[i])
+    if pts.clipped[i]:
+        g += f" ({node.clip_note})"
     n = pts.n
     # w·x_i is the one forward value the record does not hold: ŷ_i before b is added.
     with np.errstate(all="ignore"):
@@ -93,7 +96,7 @@ def graph_dot(rec: StepRecord, i: int, pts: PerPoint | None = None) -> str:
         ),
         _node(
             "sq",
-            f"(y{_SUB_I} − {_YHAT})²",
+            node.node_text,
             f"L{_SUB_I} = {fmt(pts.loss_i[i])}",
             [],
             "#ffffff",
@@ -110,7 +113,7 @@ def graph_dot(rec: StepRecord, i: int, pts: PerPoint | None = None) -> str:
         _forward("y", "sq"),
         _forward("sq", "L"),
         _backward("sq", "L", f"∂L/∂L{_SUB_I} = 1/{n}"),
-        _backward("add", "sq", f"∂L{_SUB_I}/∂{_YHAT} = −2(y{_SUB_I} − {_YHAT})<br/>= {g}"),
+        _backward("add", "sq", f"∂L{_SUB_I}/∂{_YHAT} = {node.local_text}<br/>= {g}"),
         _backward("mul", "add", f"∂{_YHAT}/∂(w·x{_SUB_I}) = 1"),
         _backward("b", "add", f"∂{_YHAT}/∂b = 1"),
         _backward("w", "mul", f"∂(w·x{_SUB_I})/∂w = x{_SUB_I}<br/>= {fmt(pts.x[i])}"),

@@ -16,7 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from lrviz.core import AdamState, Dataset, MomentumState, TrainConfig, init_state, model, step
+from lrviz.core.losses import dl_dyhat, pointwise
 from lrviz.core.optimizers import OptState, adam_bias_corrected
+from lrviz.explain.loss_node import LossNode
 from lrviz.explain.numbers import fmt
 from lrviz.explain.optimizer import batch_points, params_after, state_before
 
@@ -115,6 +117,22 @@ def replay(data: Dataset, config: TrainConfig, w0: float, b0: float, last: int) 
     )
 
 
+def _node(cfg: TrainConfig) -> LossNode:
+    return LossNode(cfg.loss, float(cfg.huber_delta))
+
+
+def _local(cfg: TrainConfig, y: Array, y_hat: Array) -> Array:
+    """∂L_i/∂ŷ_i by the record's own code: core.model's for MSE, core.losses' for the others."""
+    if cfg.loss == "mse":
+        return model.dloss_dyhat(y, y_hat)
+    return dl_dyhat(cfg.loss, y - y_hat, cfg.huber_delta)
+
+
+def _clip_flags(node: LossNode, y: Array, y_hat: Array) -> str:
+    """'0'/'1' per epoch: whether Huber clips the point's ∂L_i/∂ŷ_i at ±δ there."""
+    return "".join("1" if c else "0" for c in node.clipped(y - y_hat))
+
+
 def _texts(values: Sequence[float] | Array) -> list[str]:
     return [fmt(v) for v in values]
 
@@ -199,40 +217,50 @@ def chain_data(rp: Replay, data: Dataset) -> dict[str, Any]:
         out["gb"] = _texts(rp.gb)
     out.update(_optimizer_fields(rp))
     out["pulls"] = pulls(rp, data, shown_points(rp.n))
+    out["lossnode"] = _node(cfg).html()
     return out
 
 
 def pulls(rp: Replay, data: Dataset, points: Sequence[int]) -> dict[str, Any]:
-    """Per shown point j and epoch k: ∂L_j/∂w and ∂L_j/∂b as text, pw[j][k] and pb[j][k]."""
+    """Per shown point j and epoch k: ∂L_j/∂ŷ_j, ∂L_j/∂w and ∂L_j/∂b as text, pg[j][k],
+    pw[j][k] and pb[j][k], by the run's loss; clip[j]: '0'/'1' per epoch, '1' where Huber clips
+    ∂L_j/∂ŷ_j at ±δ (all '0' for MSE and MAE); clip_note: the words for a clipped point."""
     idx = np.asarray(points, dtype=np.intp)
     x, y = data.x[idx], data.y[idx]
+    node = _node(rp.config)
     with np.errstate(all="ignore"):
         y_hat = model.predict(x[None, :], rp.w[:, None], rp.b[:, None])  # (epochs, shown)
-        g = model.dloss_dyhat(y[None, :], y_hat)
+        g = _local(rp.config, y[None, :], y_hat)
         gw = g * model.dyhat_dw(x)[None, :]
         gb = g * model.dyhat_db(x)[None, :]
     return {
         "points": [int(i) for i in idx],
         "x": _texts(x),
         "y": _texts(y),
+        "pg": [_texts(g[:, j]) for j in range(len(idx))],
         "pw": [_texts(gw[:, j]) for j in range(len(idx))],
         "pb": [_texts(gb[:, j]) for j in range(len(idx))],
+        "clip": [_clip_flags(node, y[j], y_hat[:, j]) for j in range(len(idx))],
+        "clip_note": node.clip_note,
     }
 
 
 def point_data(rp: Replay, data: Dataset, i: int) -> dict[str, Any]:
     """The followed point i at every epoch, JSON-ready: x, y, and lists indexed by epoch of
-    ŷ_i (yh), w·x_i (wx), L_i (li), ∂L_i/∂ŷ_i (g, also ∂L_i/∂b) and ∂L_i/∂w (gw), computed by
-    core.model's functions from the replayed w and b."""
+    ŷ_i (yh), w·x_i (wx), L_i (li), ∂L_i/∂ŷ_i (g, also ∂L_i/∂b) and ∂L_i/∂w (gw), by the run's
+    loss from the replayed w and b; note: per epoch '' or ' (clipped at ±δ)' where Huber clips."""
     if isinstance(i, bool) or not 0 <= i < rp.n:
         raise ValueError(f"There is no point {i}: the points are numbered 0 to {rp.n - 1}.")
     x, y = data.x[i : i + 1], data.y[i : i + 1]
     with np.errstate(all="ignore"):
         y_hat = model.predict(x, rp.w, rp.b)
         wx = rp.w * x
-        loss_i = model.squared_error(y, y_hat)
-        g = model.dloss_dyhat(y, y_hat)
+        cfg = rp.config
+        loss_i = pointwise(cfg.loss, y - y_hat, cfg.huber_delta)
+        g = _local(cfg, y, y_hat)
         gw = g * model.dyhat_dw(x)
+        node = _node(cfg)
+        note = [f" ({node.clip_note})" if c else "" for c in node.clipped(y - y_hat)]
     return {
         "i": int(i),
         "x": fmt(x[0]),
@@ -242,4 +270,5 @@ def point_data(rp: Replay, data: Dataset, i: int) -> dict[str, Any]:
         "li": _texts(loss_i),
         "g": _texts(g),
         "gw": _texts(gw),
+        "note": note,
     }

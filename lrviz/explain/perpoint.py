@@ -8,14 +8,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from lrviz.core import StepRecord
-from lrviz.core.model import squared_error
+from lrviz.explain.loss_node import LossNode, node_of
 
 Array = NDArray[np.float64]
+
+MSE_NODE = LossNode("mse")
+"""The article's loss node, for a PerPoint made without a record."""
 
 
 @dataclass(frozen=True, eq=False)
 class PerPoint:
-    """Arrays of shape (n,) taken from a StepRecord; loss_i = (y_i - y_hat_i)^2 by core.model."""
+    """Arrays of shape (n,) taken from a StepRecord; loss_i and dL_dyhat follow the record's loss,
+    named by `node` (see loss_node)."""
 
     x: Array
     y: Array
@@ -25,6 +29,12 @@ class PerPoint:
     dL_dw_i: Array
     dL_db_i: Array
     loss_i: Array
+    node: LossNode = MSE_NODE
+
+    @property
+    def clipped(self) -> NDArray[np.bool_]:
+        """Per point: True where Huber clips ∂L_i/∂ŷ_i at ±δ (never for MSE or MAE)."""
+        return self.node.clipped(self.residual)
 
     @property
     def n(self) -> int:
@@ -42,5 +52,6 @@ class PerPoint:
                 dL_dyhat=rec.dL_dyhat,
                 dL_dw_i=rec.dL_dw_i,
                 dL_db_i=rec.dL_db_i,
-                loss_i=squared_error(rec.y, rec.y_hat),
+                loss_i=rec.loss_i,
+                node=node_of(rec),
             )

@@ -22,16 +22,30 @@ def single_point_rows(rec: StepRecord, i: int, pts: PerPoint | None = None) -> l
     i = check_point(i, pts.n)
     x, y, y_hat, g = pts.x[i], pts.y[i], pts.y_hat[i], pts.dL_dyhat[i]
     fwd = fit(lambda w, x, b: w * x + b, (rec.w, x, rec.b), y_hat)
-    sq = fit(lambda y, yh: (y - yh) ** 2, (y, y_hat), pts.loss_i[i])
-    local = fit(lambda y, yh: -2 * (y - yh), (y, y_hat), g)
+    node = pts.node
+    sq = fit(node.loss_exact, (y, y_hat), pts.loss_i[i])
+    local = fit(node.local_exact, (y, y_hat), g)
+    r = rf"{sq.value(y)} - {sq.operand(y_hat)}"
+    rl = rf"{local.value(y)} - {local.operand(y_hat)}"
+    loss_row = (
+        rf"L_i &= {node.loss_of_tex(rf'y_i - {YHAT_I}')} = {node.loss_of_tex(r)} = {sq.answer}"
+    )
+    local_row = rf"{DLI_DYHAT} &= {node.local_tex} = {node.local_of_tex(rl)} = {local.answer}"
+    if node.loss == "huber":
+        # Two rows, so the clip and its note fit the column.
+        local_row = (
+            rf"{DLI_DYHAT} &= {node.local_tex} \\[8pt] &= {node.local_of_tex(rl)} = {local.answer}"
+        )
+        if pts.clipped[i]:
+            # A row of its own: words, so the equation above stays 'expression = result'.
+            local_row += rf" \\[8pt] &{node.clip_tex}"
     cw = fit(lambda g, x: g * x, (g, x), pts.dL_dw_i[i])
     cb = fit(lambda g: g, (g,), pts.dL_db_i[i])
     return [
         rf"{YHAT_I} &= w\,x_i + b = {fwd.operand(rec.w)} \cdot {fwd.operand(x)}"
         rf" + {fwd.operand(rec.b)} = {fwd.answer}",
-        rf"L_i &= (y_i - {YHAT_I})^2 = ({sq.value(y)} - {sq.operand(y_hat)})^2 = {sq.answer}",
-        rf"{DLI_DYHAT} &= -2\,(y_i - {YHAT_I}) = -2 \cdot ({local.value(y)}"
-        rf" - {local.operand(y_hat)}) = {local.answer}",
+        loss_row,
+        local_row,
         rf"{DYHAT_DW} &= x_i = {tex(x)}, \qquad {DYHAT_DB} = 1",
         rf"{DLI_DW} &= {DLI_DYHAT}\cdot{DYHAT_DW} = {cw.operand(g)} \cdot {cw.operand(x)}"
         rf" = {cw.answer}",

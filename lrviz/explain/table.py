@@ -13,6 +13,8 @@ from lrviz.explain.perpoint import PerPoint
 
 COLUMNS = ("point", "x", "y", "ŷ", "y − ŷ", "∂L/∂ŷ", "∂L/∂w contribution", "∂L/∂b contribution")
 MEAN_LABEL = "mean"
+CLIP_COLUMN = "Huber clip"
+"""Extra column for a Huber run: which points' ∂L/∂ŷ is clipped at ±δ."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ def table_columns(rec: StepRecord, page: Page, pts: PerPoint | None = None) -> d
     """Plain-text columns for the page's rows, then a last row of means over all n points.
 
     The means row holds the record's dL/dw and dL/db (the batch means the update uses) and the
-    plain means of the other columns over all n points.
+    plain means of the other columns over all n points. A Huber run gets one more column,
+    CLIP_COLUMN, saying which rows are clipped at ±δ (with the count on the means row).
     """
     pts = PerPoint.of(rec) if pts is None else pts
     arrays = (pts.x, pts.y, pts.y_hat, pts.residual, pts.dL_dyhat, pts.dL_dw_i, pts.dL_db_i)
@@ -78,4 +81,9 @@ def table_columns(rec: StepRecord, page: Page, pts: PerPoint | None = None) -> d
     means = (f"{MEAN_LABEL} of {pts.n}", *plain, fmt(rec.dL_dw), fmt(rec.dL_db))
     for name, value in zip(COLUMNS, means, strict=True):
         cols[name].append(value)
+    if pts.node.loss == "huber":
+        clipped = pts.clipped
+        note = pts.node.clip_note
+        cols[CLIP_COLUMN] = [note if clipped[i] else "" for i in page.rows]
+        cols[CLIP_COLUMN].append(f"{int(np.count_nonzero(clipped))} of {pts.n} {note}")
     return cols

@@ -27,6 +27,7 @@ from lrviz.explain import (
     update_tex,
     verdict,
 )
+from lrviz.explain.loss_node import SAME_NOTE
 from lrviz.figures.pull import plot_point_pull
 from lrviz.player.run import Run
 
@@ -104,7 +105,7 @@ def explain_ui(
 
     st.markdown(f"**The computation graph for point {point}, at epoch {rec.epoch}**")
     st.graphviz_chart(graph_dot(rec, point, pts), width="stretch")
-    st.caption(GRAPH_CAPTION)
+    st.caption(f"{GRAPH_CAPTION} Loss: {pts.node.name}. {SAME_NOTE} {pts.node.convention}")
 
     left, right = st.columns(2, gap="medium")
     with left:
@@ -131,7 +132,7 @@ def explain_ui(
         _points_table(rec, pts, point, key)
     with tab_check:
         checks = gradient_check(data, rec)
-        st.caption(verdict(checks))
+        st.caption(verdict(checks, rec.loss_name))
         for column, check in zip(st.columns(2), checks, strict=True):
             column.latex(check_tex(check))
     with tab_updates:

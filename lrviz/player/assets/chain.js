@@ -1,7 +1,8 @@
 // The chain-rule view: backprop for one data point at the epoch on screen, redrawn with every
 // frame of the player. Python formats every number (payload.chain for the run, mark.chain for
 // the followed point); this file only places the strings. Loaded ahead of player.js, in the
-// same module.
+// same module. The loss node's words come from Python too (chain.lossnode): this file does not
+// know one loss from another.
 
 // Parts of the maths, written once so every row spells them alike.
 const SYM = {
@@ -71,7 +72,7 @@ class ChainView {
   }
 
   setPoint(point) {
-    // point: {i, x, y, yh, wx, li, g, gw} with lists by epoch, for the run on screen.
+    // point: {i, x, y, yh, wx, li, g, gw, note} with lists by epoch, for the run on screen.
     this.pt = point;
     this.build();
   }
@@ -149,15 +150,21 @@ class ChainView {
     return box;
   }
 
-  edge(cls, arrow, parts) {
+  edge(cls, arrow, parts, attrs = {}) {
     const box = el("div", { class: `lrviz-edge ${cls}` });
     box.append(el("div", { class: "lrviz-fwd" }, arrow));
-    if (parts) box.append(this.row(parts, { class: "lrviz-bwd" }));
+    if (parts) box.append(this.row(parts, { class: "lrviz-bwd", ...attrs }));
     return box;
+  }
+
+  // The words a clipped point carries ("(clipped at ±1)"), outside the numbers (.lrviz-v).
+  note(pt) {
+    return this.slot((k) => (pt.note ? pt.note[k] : ""), { class: "lrviz-clip" });
   }
 
   buildGraph(pt) {
     const t = this.player.p.text;
+    const lx = this.c.lossnode;
     const n = this.c.n;
     const g = this.graph;
     // Row 1: the forward chain for point i; row 2: arrows up from the inputs; row 3: inputs.
@@ -173,8 +180,8 @@ class ChainView {
         ["fwd", [`${SYM.yh} = `, (k) => pt.yh[k]]],
         ["bwd", [`∂${SYM.Li}/∂${SYM.yh} = `, (k) => pt.g[k]]],
       ]),
-      this.edge("lrviz-e-h", "→", [`← ∂${SYM.Li}/∂${SYM.yh} = −2(${SYM.y} − ${SYM.yh}) = `, (k) => pt.g[k]]),
-      this.node("lrviz-n-sq", `(${SYM.y} − ${SYM.yh})²`, [
+      this.edge("lrviz-e-h", "→", [`← ∂${SYM.Li}/∂${SYM.yh} = ${lx.local} = `, (k) => pt.g[k], this.note(pt)], { "data-chain": "local-label" }),
+      this.node("lrviz-n-sq", lx.node, [
         ["fwd", [`${SYM.Li} = `, (k) => pt.li[k]]],
         ["bwd", [`∂L/∂${SYM.Li} = 1/${n}`]],
       ]),
@@ -200,15 +207,18 @@ class ChainView {
   buildPoint(pt) {
     const t = this.player.p.text;
     const L = this.left;
-    L.append(el("div", { class: "lrviz-eqs-head" }, `Point ${pt.i}, step by step`));
+    const lx = this.c.lossnode;
+    L.append(el("div", { class: "lrviz-eqs-head" }, `Point ${pt.i}, step by step (loss: ${lx.name})`));
     L.append(
       this.row([`${SYM.yh} = w·${SYM.x} + b = `, (k) => operand(t.w[k]), " · ", () => operand(pt.x), " + ", (k) => operand(t.b[k]), " = ", (k) => pt.yh[k]], { "data-eq": "forward" }),
-      this.row([`${SYM.Li} = (${SYM.y} − ${SYM.yh})² = (`, () => pt.y, " − ", (k) => operand(pt.yh[k]), ")² = ", (k) => pt.li[k]], { "data-eq": "loss" }),
-      this.row([`${d(SYM.Li, SYM.yh)} = −2(${SYM.y} − ${SYM.yh}) = −2·(`, () => pt.y, " − ", (k) => operand(pt.yh[k]), ") = ", (k) => pt.g[k]], { "data-eq": "local" }),
+      this.row([`${SYM.Li} = ${lx.loss} = ${lx.loss_open}`, () => pt.y, " − ", (k) => operand(pt.yh[k]), `${lx.loss_close} = `, (k) => pt.li[k]], { "data-eq": "loss" }),
+      this.row([`${d(SYM.Li, SYM.yh)} = ${lx.local} = ${lx.local_open}`, () => pt.y, " − ", (k) => operand(pt.yh[k]), `${lx.local_close} = `, (k) => pt.g[k], this.note(pt)], { "data-eq": "local" }),
       this.row([`${d(SYM.yh, "w")} = ${SYM.x} = `, () => pt.x, `, &nbsp; ${d(SYM.yh, "b")} = 1`], { "data-eq": "locals" }),
       this.row([`${d(SYM.Li, "w")} = ${d(SYM.Li, SYM.yh)}·${d(SYM.yh, "w")} = `, (k) => operand(pt.g[k]), " · ", () => operand(pt.x), " = ", (k) => pt.gw[k]], { "data-eq": "chain-w" }),
       this.row([`${d(SYM.Li, "b")} = ${d(SYM.Li, SYM.yh)}·${d(SYM.yh, "b")} = `, (k) => operand(pt.g[k]), " · 1 = ", (k) => pt.g[k]], { "data-eq": "chain-b" }),
+      el("div", { class: "lrviz-eq lrviz-same", "data-chain": "same" }, lx.same),
     );
+    if (lx.convention) L.append(el("div", { class: "lrviz-eq lrviz-same", "data-chain": "convention" }, lx.convention));
   }
 
   mean(param) {
@@ -289,7 +299,7 @@ class ChainView {
     const pulls = c.pulls;
     const B = this.pullBox;
     const more = c.n > pulls.points.length ? ` (${pulls.points.length} of ${c.n})` : "";
-    B.append(el("div", { class: "lrviz-eqs-head" }, `Each point's pull ${"∂Lⱼ/∂w"}${more}`));
+    B.append(el("div", { class: "lrviz-eqs-head" }, `Each point's pull ∂Lⱼ/∂w, then ∂Lⱼ/∂ŷⱼ${more}`));
     this.bars = [];
     pulls.points.forEach((i, j) => {
       const line = el("div", { class: "lrviz-pull", "data-point": String(i) });
@@ -297,10 +307,22 @@ class ChainView {
       const track = el("span", { class: "lrviz-track" });
       const bar = el("span", { class: "lrviz-bar" });
       track.append(bar);
-      line.append(label, track, this.slot((k) => pulls.pw[j][k]));
-      this.bars.push([line, bar, j]);
+      const local = this.slot((k) => pulls.pg[j][k], { class: "lrviz-v lrviz-pull-g", "data-pull": "g", title: pulls.clip_note });
+      line.append(label, track, this.slot((k) => pulls.pw[j][k], { "data-pull": "w" }), local);
+      this.bars.push([line, bar, j, local]);
       B.append(line);
     });
+    // Which listed points the loss clips at this epoch, in words (Huber only: else never).
+    if (pulls.clip.some((flags) => flags.includes("1"))) {
+      const row = el("div", { class: "lrviz-eq lrviz-clipped-row", "data-chain": "clipped" });
+      row.append(this.slot((k) => {
+        const names = pulls.points.map((i, j) => [i, j]).filter(([, j]) => pulls.clip[j][k] === "1").map(([i, j]) => `point ${i} (x = ${pulls.x[j]})`);
+        if (!names.length) return `none ${pulls.clip_note}`;
+        // Named while few, so the outlier stands out; counted when most points are clipped.
+        return names.length <= 3 ? `${pulls.clip_note}: ${names.join(", ")}` : `${pulls.clip_note}: ${names.length} of the ${pulls.points.length} points listed`;
+      }, { class: "lrviz-clip" }));
+      B.append(row);
+    }
   }
 
   // ---- every frame --------------------------------------------------------------------------
@@ -328,7 +350,8 @@ class ChainView {
     const values = this.bars.map(([, , j]) => parseFmt(c.pulls.pw[j][k]));
     const top = Math.max(...values.map((v) => (Number.isFinite(v) ? Math.abs(v) : 0)));
     const followed = pt ? pt.i : -1;
-    for (const [line, bar, j] of this.bars) {
+    for (const [line, bar, j, local] of this.bars) {
+      local.classList.toggle("lrviz-clipped", c.pulls.clip[j][k] === "1");
       const v = values[j];
       const share = top > 0 && Number.isFinite(v) ? Math.abs(v) / top : 0;
       bar.style.width = `${(50 * share).toFixed(1)}%`;
