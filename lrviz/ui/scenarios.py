@@ -211,11 +211,10 @@ def lessons() -> tuple[Lesson, ...]:
         Lesson(
             "robust",
             "one outlier: MSE vs Huber",
-            f"Huber (δ = 1, α = {fmt(huber_lr)}) squares only residuals within ±1 and counts "
-            "larger ones linearly, so the far point (x = 10, y = 24) pulls with a force of at "
-            "most 1 and the line stays on the other nine points. MSE (pinned) squares its "
-            "residual and is dragged toward it. The contour is Huber's loss: the pinned MSE "
-            "path ends at MSE's minimum, off Huber's.",
+            # Short: with the banner it must leave the projected chain-rule view room.
+            f"Huber (δ = 1, α = {fmt(huber_lr)}) caps the far point's pull at 1, so its line "
+            "stays on the other nine; the pinned MSE run is dragged toward it. The contour is "
+            "Huber's loss.",
             outliers,
             _gd(huber_lr, 1500, loss="huber", huber_delta=1.0),
             ((outliers, _gd(out_lr, 1500)),),
