@@ -9,7 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lrviz.core import AdamState, MomentumState, TrainConfig, make_dataset, record_at
+from lrviz.core import (
+    AdamState,
+    MomentumState,
+    TrainConfig,
+    init_state,
+    make_dataset,
+    record_at,
+)
+from lrviz.core import (
+    run as run_,
+)
 from lrviz.core.optimizers import adam_bias_corrected
 from lrviz.explain.live import OTHERS_SHOWN, chain_data, point_data, replay, shown_points
 from lrviz.explain.numbers import fmt
@@ -105,3 +115,27 @@ def test_a_point_outside_the_data_is_refused() -> None:
     for bad in (-1, 2, True):
         with pytest.raises(ValueError, match="no point"):
             point_data(rp, data, bad)
+
+
+@settings(max_examples=40, deadline=None)
+@given(runs(), st.sampled_from(["mse", "mae", "huber"]))
+def test_the_replay_from_the_history_is_the_replay_from_the_start(run: tuple, loss: str) -> None:
+    dataset, config, w0, b0, last = run
+    config = TrainConfig(
+        lr=config.lr, optimizer=config.optimizer, batch_size=config.batch_size, loss=loss
+    )
+    history = run_(dataset, config, init_state(dataset, config, w0, b0), last)
+    last = min(last, history.epochs_run)  # a run that diverged stops early
+    stepped = replay(dataset, config, w0, b0, last)
+    stored = replay(dataset, config, w0, b0, last, history)
+    assert json.dumps(chain_data(stepped, dataset)) == json.dumps(chain_data(stored, dataset))
+    i = dataset.n // 2
+    assert point_data(stepped, dataset, i) == point_data(stored, dataset, i)
+    for name in ("w", "b", "dW", "dB", "batch_loss", "gw", "gb", "w1", "b1"):
+        assert np.array_equal(getattr(stepped, name), getattr(stored, name), equal_nan=True)
+    assert (stepped.before, stepped.after, stepped.batch) == (
+        stored.before,
+        stored.after,
+        stored.batch,
+    )
+    assert (stepped.updates, stepped.mini) == (stored.updates, stored.mini)

@@ -302,17 +302,20 @@ def _step(
             assert config.batch_size is not None
             perm, rng_state = _permutation(state.rng_state, data.n)
             c = c or centre(data)
+            # A prefix of updates needs the means of its own batches only (the same sums).
+            end = data.n if limit is None else min(data.n, limit * config.batch_size)
+            head = perm[:end]
             rows = []
             grad_of: Callable[[int, float, float], tuple[float, float]]
             if mse:
-                means = batch_means(c, perm, config.batch_size)
+                means = batch_means(c, head, config.batch_size)
                 starts = means.starts
                 cols = list(zip(*(a.tolist() for a in means[1:]), strict=True))
 
                 def grad_of(j: int, w: float, b: float) -> tuple[float, float]:
                     return batch_grad(w, b, c.mx, c.my, *cols[j])
             else:
-                pb = point_batches(c, perm, config.batch_size)
+                pb = point_batches(c, head, config.batch_size)
                 starts = np.array([lo for lo, _ in pb.bounds], dtype=np.intp)
 
                 def grad_of(j: int, w: float, b: float) -> tuple[float, float]:
@@ -322,23 +325,19 @@ def _step(
 
             opt_rows = []
             count0 = opt_state.count if isinstance(opt_state, AdamState) else 0
-            count = len(starts) if limit is None else min(limit, len(starts))
-            end = int(starts[count]) if count < len(starts) else data.n
-            for j in range(count):
+            for j in range(len(starts)):
                 grad = grad_of(j, w, b)
                 (dw, db), opt_state = opt.update(grad, opt_state)
                 rows.append((w, b, grad[0], grad[1], dw, db))
                 opt_rows.append(opt_columns(opt_state))
                 w, b = w + dw, b + db
             values = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
-            losses = _batch_losses(
-                data, config, perm[:end], starts[:count], values[:, 0], values[:, 1]
-            )
+            losses = _batch_losses(data, config, head, starts, values[:, 0], values[:, 1])
             values = np.insert(values, 2, losses, axis=1)  # (w, b, loss, dL_dw, ...)
             width = len(opt_rows[0])
             log = UpdateLog(
                 perm,
-                np.append(starts[:count], end),
+                np.append(starts, end),
                 values,
                 np.array(opt_rows, dtype=np.float64).reshape(len(opt_rows), width),
                 config.optimizer,

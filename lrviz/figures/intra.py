@@ -28,6 +28,10 @@ ROBUST_VALUES = 10_000_000
 data, about 5-10 ns a value): about 0.1 s. On many points only the first epoch's first
 updates fit."""
 
+STEP_POINTS = 2_000_000
+"""Kept epochs x data points at most: each epoch kept whole is one step, O(n) (its shuffle,
+batch sums and batch losses, a few tens of ns a point), so about 0.05-0.1 s in all."""
+
 Array = NDArray[np.float64]
 
 
@@ -83,7 +87,7 @@ def intra_path(
         budget = min(budget, max(2, ROBUST_VALUES // data.n))
     # An epoch longer than the budget keeps its first `budget` updates (step_prefix walks only
     # those); shorter ones are kept whole, as many epochs as fit.
-    upto = min(last, max(1, budget // m))
+    upto = min(last, max(1, budget // m), max(1, STEP_POINTS // data.n))
     t: list[float] = []
     w: list[float] = []
     b: list[float] = []

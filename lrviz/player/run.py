@@ -167,21 +167,27 @@ def work_budget(
     kept = epochs_within(n, batch_size, epochs, max_updates, max_points, loss)
     if kept >= epochs:
         return Budget(per_epoch, epochs, epochs, "")
-    if epochs * per_epoch <= max_updates:
-        # Few updates, but each epoch shuffles and sums every point (mini-batches of n - 1).
+    if visits and max_points // visits < max_updates // per_epoch:
+        # The points bind first: each epoch shuffles and sums every point (mini-batches of n - 1
+        # are 2 updates an epoch, but n visits).
         message = (
             f"{_batch_words(n, batch_size)} mean a pass over all {n:,} points every epoch; "
             f"{epochs:,} epochs would be {power_text(epochs * visits)} point visits, above "
             f"this page's limit of {power_text(max_points)} per run. Showing the first "
-            f"{kept:,} epoch{'s' if kept > 1 else ''}. Use the full batch, or fewer epochs, "
-            "for more."
+            f"{kept:,} epoch{'s' if kept > 1 else ''}. "
+            + (
+                "Use the full batch, or fewer epochs, for more."
+                if epochs <= max_updates  # the full batch makes one update an epoch
+                else "Ask for fewer epochs."
+            )
         )
         return Budget(per_epoch, epochs, kept, message)
     # The batch that would let every asked epoch fit, rounded up to a number one types.
     fits = max_updates // epochs
     if per_epoch == 1 or fits < 1:
         way = "Ask for fewer epochs."
-    elif _nice_at_least(n / fits) >= n:
+    elif _nice_at_least(n / fits) >= n or epochs * n > max_points:
+        # Every mini-batch epoch visits all n points: past MAX_POINTS only the full batch fits.
         way = "Use the full batch, or fewer epochs, for more."
     else:
         way = f"Use mini-batches of {_nice_at_least(n / fits):,}, or fewer epochs, for more."
