@@ -21,6 +21,7 @@ from lrviz.core import (
     History,
     MomentumState,
     TrainConfig,
+    UpdateRecord,
     init_state,
     model,
     step,
@@ -146,15 +147,27 @@ def _replay_from(data: Dataset, config: TrainConfig, history: History, last: int
     before: list[OptState] = []
     after: list[OptState] = []
     mini = False
+    full = history.trace.updates_per_epoch == 1
     for k in range(last):
         start = history.state_at(k)
-        rec = step_prefix(start, data, config, 1)
-        u = rec.updates[0]
-        w1, b1 = params_after(rec, 0)
+        if full:
+            # The full batch's one update is the History's own epoch: its loss and gradient at
+            # epoch k, landing on epoch k + 1 (run is step repeated, bit for bit). No O(n) pass.
+            nxt = history.state_at(k + 1)
+            loss, gw, gb = (float(a[k]) for a in (history.loss, history.dw, history.db))
+            u = UpdateRecord(
+                None, start.w, start.b, loss, gw, gb, nxt.w - start.w, nxt.b - start.b,
+                nxt.opt_state,
+            )  # fmt: skip
+            w1, b1 = nxt.w, nxt.b
+        else:
+            rec = step_prefix(start, data, config, 1)
+            u = rec.updates[0]
+            w1, b1 = params_after(rec, 0)
         for key, value in zip(cols, (u.loss, u.dL_dw, u.dL_db, w1, b1), strict=True):
             cols[key].append(value)
         batch.append(batch_points(u, data.n, BATCH_INDICES_SHOWN))
-        before.append(state_before(start, rec, 0))
+        before.append(start.opt_state)  # update 0 starts from the epoch's state
         after.append(u.opt_state)
         mini = mini or u.indices is not None
     w = np.array(history.w[: last + 1], dtype=np.float64)
