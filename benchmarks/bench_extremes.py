@@ -5,9 +5,10 @@ Run: python benchmarks/bench_extremes.py [--quick] [--cap N] [--points N]
 Rows: the largest data (the upload's row limit, the generator's n limit) x every loss x every
 optimizer x every batch mode (full; mini-batches of 2, the most updates a mini-batch allows,
 of 100, and of n - 1, the fewest updates for a full pass over the data each epoch; one point)
-at the largest epoch budget (MAX_EPOCHS). Each run is first cut to the caps, epochs_within(n, batch,
-MAX_EPOCHS, MAX_UPDATES, MAX_POINTS, loss): training costs a fixed time per update plus a
-fixed time per point visited, both weighted for MAE and Huber (lrviz.core.budget). Each row
+at the largest epoch budget (MAX_EPOCHS). Each run is first cut to the caps by the app's own
+rule, lrviz.player.run.work_budget (the core's epochs_within on MAX_UPDATES and MAX_POINTS):
+training costs a fixed time per update plus a fixed time per point visited, both weighted
+for MAE and Huber (lrviz.core.budget). Each row
 shows the CPU seconds of the core training alone, of lrviz.player.run.make_run (training + scene)
 and of the payload the browser receives (lrviz.player.payload.payload + encode), the payload's
 size, and the core's cost per update. Goals (issue 9): every row <= 0.5 s of CPU and payload
@@ -118,6 +119,9 @@ def main() -> None:
     print(head)
     print("-" * len(head))
     worst_cpu, worst_mb = 0.0, 0.0
+    rows_ok, rows = 0, 0
+    per_update: list[float] = []
+    heaviest: list[tuple[float, object, object]] = []  # (total s, data, run)
     for label, n in sizes:
         x = rng.uniform(-3.0, 5.0, n)
         y = 1.5 * x + 0.5 + rng.normal(0.0, 0.5, n)
@@ -125,7 +129,8 @@ def main() -> None:
         for loss, optimizer, (mode, size) in itertools.product(LOSSES, optimizers, BATCHES):
             batch = n - 1 if size == -1 else size
             asked = total_updates(n, batch, MAX_EPOCHS)
-            epochs = epochs_within(n, batch, MAX_EPOCHS, cap, points, loss)
+            # The app's own rule (make_run cuts with it too): both bounds, for every loss.
+            epochs = player_run.work_budget(n, batch, MAX_EPOCHS, cap, loss, points).epochs
             config = TrainConfig(lr=1e-3, optimizer=optimizer, batch_size=batch, loss=loss)
             settings = player_run.RunSettings(epochs=epochs, config=config)
             t_core, _ = cpu(lambda d=data, c=config, e=epochs: run(d, c, init_state(d, c), e))
@@ -136,6 +141,10 @@ def main() -> None:
             mb = len(body) / 1e6
             ok = total <= CPU_GOAL_S and len(body) <= PAYLOAD_GOAL_B
             worst_cpu, worst_mb = max(worst_cpu, total), max(worst_mb, mb)
+            rows_ok, rows = rows_ok + ok, rows + 1
+            if updates >= 10_000:
+                per_update.append(t_core / updates)
+            heaviest = sorted([*heaviest, (total, data, the_run)], key=lambda r: -r[0])[:3]
             print(
                 f"{label + f' n={n:,}':>17} {loss:>5} {optimizer:>9} {mode:>9} {asked:>11,} "
                 f"{epochs:>6} {updates:>9,} {t_core:7.3f} {t_run:7.3f} {t_pay:9.3f} "
@@ -144,6 +153,24 @@ def main() -> None:
             )
     print()
     print(f"worst row: {worst_cpu:.3f} s CPU (goal <= {CPU_GOAL_S} s), {worst_mb:.2f} MB payload")
+    print("record_at with the run's History (one Step of the chain-rule view), heaviest rows:")
+    for _, d, r in heaviest:
+        s = r.settings  # type: ignore[attr-defined]
+        h = r.scene.history  # type: ignore[attr-defined]
+        times = []
+        for k in (1, h.epochs_run):
+            t, _ = cpu(lambda k=k, d=d, s=s, h=h: record_at(d, s.config, s.w0, s.b0, k, history=h))
+            times.append(t * 1e3)
+        print(
+            f"  {s.config.loss:>5} {s.config.optimizer:>9} batch {s.config.batch_size!s:>6} "
+            f"n = {d.n:,}: epoch 1 {times[0]:.1f} ms, epoch {h.epochs_run} {times[1]:.1f} ms"
+        )
+    cost = np.median(per_update) * 1e6 if per_update else float("nan")
+    print(
+        f"VERDICT: {rows_ok}/{rows} rows within goal (<= {CPU_GOAL_S} s CPU and <= "
+        f"{PAYLOAD_GOAL_B / 1e6:.0f} MB); core cost per update, median over rows of >= 10^4 "
+        f"updates: {cost:.2f} us"
+    )
     print()
     print(
         "Core cost per update, on n = 10,000 (runs of about 10^6 updates, 2*10^5 for MAE, Huber):"

@@ -17,6 +17,7 @@ from lrviz.core import (
     record_at,
     run,
     step,
+    step_prefix,
     train,
 )
 
@@ -277,3 +278,50 @@ def test_record_at_replays_the_history(optimizer):
             assert (rec.w_new, rec.b_new) == (hist.w[k + 1], hist.b[k + 1])
     with pytest.raises(ValueError, match="epoch must be a whole number"):
         record_at(data, config, 0.0, 0.0, -1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(OPTIMIZERS),
+    st.sampled_from(["mse", "mae", "huber"]),
+    st.integers(2, 9),
+    st.sampled_from([None, 1, 2, 3, 100]),
+    st.integers(1, 12),
+    st.integers(0, 4),
+)
+def test_step_prefix_is_steps_first_updates(optimizer, loss, n, batch, updates, epoch):
+    x = np.linspace(-2.0, 5.0, n)
+    y = 1.5 * x + np.sin(7.0 * x)
+    data = make_dataset(x, y)
+    config = TrainConfig(lr=0.01, optimizer=optimizer, batch_size=batch, loss=loss, seed=2)
+    state = init_state(data, config, 0.5, -1.0)
+    for _ in range(epoch):
+        state, _ = step(state, data, config)
+    _, whole = step(state, data, config)
+    part = step_prefix(state, data, config, updates)
+    kept = min(updates, len(whole.updates))
+    assert len(part.updates) == kept
+    for u, v in zip(part.updates, whole.updates[:kept], strict=True):
+        assert (u.w, u.b, u.loss, u.dL_dw, u.dL_db, u.delta_w, u.delta_b) == (
+            v.w,
+            v.b,
+            v.loss,
+            v.dL_dw,
+            v.dL_db,
+            v.delta_w,
+            v.delta_b,
+        )
+        assert u.opt_state == v.opt_state
+        assert (u.indices is None and v.indices is None) or np.array_equal(u.indices, v.indices)
+    assert (part.loss, part.dL_dw, part.dL_db) == (whole.loss, whole.dL_dw, whole.dL_db)
+    last = part.updates[kept - 1]
+    assert (part.w_new, part.b_new) == (last.w + last.delta_w, last.b + last.delta_b)
+    if kept == len(whole.updates):
+        assert (part.w_new, part.b_new) == (whole.w_new, whole.b_new)
+
+
+def test_step_prefix_refuses_no_updates():
+    data = make_dataset(X, X)
+    config = TrainConfig(lr=0.01, batch_size=2)
+    with pytest.raises(ValueError, match="at least 1"):
+        step_prefix(init_state(data, config), data, config, 0)

@@ -9,7 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lrviz.core import AdamState, MomentumState, TrainConfig, make_dataset, record_at
+from lrviz.core import (
+    AdamState,
+    MomentumState,
+    TrainConfig,
+    init_state,
+    make_dataset,
+    record_at,
+)
+from lrviz.core import (
+    run as run_,
+)
 from lrviz.core.optimizers import adam_bias_corrected
 from lrviz.explain.live import OTHERS_SHOWN, chain_data, point_data, replay, shown_points
 from lrviz.explain.numbers import fmt
@@ -125,25 +135,25 @@ def test_a_point_outside_the_data_is_refused() -> None:
             point_data(rp, data, bad)
 
 
-@pytest.mark.parametrize(
-    ("loss", "node", "local"),
-    [
-        ("mse", "(y<sub>i</sub> − ŷ<sub>i</sub>)²", "−2(y<sub>i</sub> − ŷ<sub>i</sub>)"),
-        ("mae", "|y<sub>i</sub> − ŷ<sub>i</sub>|", "−sign(y<sub>i</sub> − ŷ<sub>i</sub>)"),
-        (
-            "huber",
-            "H<sub>δ</sub>(y<sub>i</sub> − ŷ<sub>i</sub>), δ = 2",
-            "−clip(y<sub>i</sub> − ŷ<sub>i</sub>, −2, 2)",
-        ),
-    ],
-)
-def test_the_payload_carries_the_loss_nodes_words(loss: str, node: str, local: str) -> None:
-    """chain.js writes only what Python sends: the loss node and its derivative per loss."""
-    data = make_dataset([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 40.0])
-    config = TrainConfig(lr=0.01, loss=loss, huber_delta=2.0)
-    rp = replay(data, config, 0.0, 0.0, 5)
-    words = chain_data(rp, data)["lossnode"]
-    assert (words["node"], words["local"]) == (node, local)
-    assert "Only this factor" in words["same"]
-    clip = chain_data(rp, data)["pulls"]["clip"]
-    assert clip[3] == ("1" * 6 if loss == "huber" else "0" * 6)  # epochs 0 … 5: |r| > 2
+@settings(max_examples=40, deadline=None)
+@given(runs(), st.sampled_from(["mse", "mae", "huber"]))
+def test_the_replay_from_the_history_is_the_replay_from_the_start(run: tuple, loss: str) -> None:
+    dataset, config, w0, b0, last = run
+    config = TrainConfig(
+        lr=config.lr, optimizer=config.optimizer, batch_size=config.batch_size, loss=loss
+    )
+    history = run_(dataset, config, init_state(dataset, config, w0, b0), last)
+    last = min(last, history.epochs_run)  # a run that diverged stops early
+    stepped = replay(dataset, config, w0, b0, last)
+    stored = replay(dataset, config, w0, b0, last, history)
+    assert json.dumps(chain_data(stepped, dataset)) == json.dumps(chain_data(stored, dataset))
+    i = dataset.n // 2
+    assert point_data(stepped, dataset, i) == point_data(stored, dataset, i)
+    for name in ("w", "b", "dW", "dB", "batch_loss", "gw", "gb", "w1", "b1"):
+        assert np.array_equal(getattr(stepped, name), getattr(stored, name), equal_nan=True)
+    assert (stepped.before, stepped.after, stepped.batch) == (
+        stored.before,
+        stored.after,
+        stored.batch,
+    )
+    assert (stepped.updates, stepped.mini) == (stored.updates, stored.mini)

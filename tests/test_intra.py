@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lrviz.core import TrainConfig, make_dataset, record_at, run
+from lrviz.core import TrainConfig, make_dataset, record_at, run, step
 from lrviz.core import init_state as start
 from lrviz.figures import plot_contour, plot_loss_curve
 from lrviz.figures.intra import intra_path, updates_per_epoch
@@ -123,7 +123,7 @@ def test_robust_losses_draw_their_own_loss_between_the_epochs(loss: str) -> None
     assert not np.allclose(path.loss[inner], (r * r).mean(axis=1))
 
 
-def test_robust_losses_on_many_points_keep_a_stride_of_the_updates(
+def test_robust_losses_on_many_points_keep_the_first_updates(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from lrviz.figures import intra
@@ -133,7 +133,9 @@ def test_robust_losses_on_many_points_keep_a_stride_of_the_updates(
     h = history(config, 3)
     path = intra_path(DATA, config, h)
     assert path is not None
-    # Stride 3 (10 updates / 4 affordable, rounded up): updates 3, 6, 9 of the first epoch.
-    assert path.t[: path.at[1] + 1].tolist() == [0.0, 0.3, 0.6, 0.9, 1.0]
+    # 4 affordable of 10 updates: the first epoch's updates 1, 2, 3 (0 is the epoch's point).
+    assert path.t[: path.at[1] + 1] == pytest.approx([0.0, 0.1, 0.2, 0.3, 1.0])
+    rec = step(h.state_at(0), DATA, config)[1]
+    assert path.w[1:4].tolist() == [u.w for u in rec.updates[1:4]]
     assert path.t[path.at[1] :].tolist() == [1.0, 2.0, 3.0]
     assert len(path.t) * DATA.n <= 40 + (h.epochs_run + 1) * DATA.n

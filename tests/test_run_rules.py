@@ -52,7 +52,7 @@ def test_the_heavy_link_is_cut_with_its_numbers_and_a_way_out() -> None:
     assert budget.message == (
         "One point (SGD) on 10,000 points means 10,000 updates per epoch; 5,000 epochs would be "
         "5×10⁷, above this page's limit of 200,000 updates per run. Showing the first 20 epochs. "
-        "Use mini-batches of 250, or fewer epochs, for more."
+        "Use the full batch, or fewer epochs, for more."
     )
 
 
@@ -66,21 +66,30 @@ def test_the_full_batch_is_never_cut() -> None:
     st.one_of(st.none(), st.integers(1, 100_000)),
     st.integers(0, MAX_EPOCHS),
     st.integers(1, 10**7),
+    st.integers(1, 10**9),
 )
 def test_the_budget_holds_and_its_advice_works(
-    n: int, batch: int | None, epochs: int, limit: int
+    n: int, batch: int | None, epochs: int, limit: int, points: int
 ) -> None:
-    budget = work_budget(n, batch, epochs, limit)
+    budget = work_budget(n, batch, epochs, limit, max_points=points)
     per_epoch = updates_per_epoch(n, batch)
+    visits = 0 if per_epoch == 1 else n  # MSE: every mini-batch epoch visits every point
     assert budget.per_epoch == per_epoch
     assert budget.epochs <= epochs
-    # Over the limit means cut, unless one epoch was asked: a run always keeps one.
-    assert budget.capped == (epochs * per_epoch > limit and epochs > 1) == bool(budget.message)
+    over = epochs * per_epoch > limit or epochs * visits > points
+    # Over a limit means cut, unless one epoch was asked: a run always keeps one.
+    assert budget.capped == (over and epochs > 1) == bool(budget.message)
     if budget.capped:
-        # Within the limit, or the single epoch a run always keeps.
-        assert budget.epochs * per_epoch <= limit or budget.epochs == 1
+        # Within both limits, or the single epoch a run always keeps.
+        assert budget.epochs == 1 or (
+            budget.epochs * per_epoch <= limit and budget.epochs * visits <= points
+        )
         assert f"first {budget.epochs:,} epoch" in budget.message
-        assert f"{per_epoch:,} update" in budget.message
+        if visits and points // visits < limit // per_epoch:  # the points bind: it names them
+            assert f"{power_text(epochs * visits)} point visits" in budget.message
+            assert f"limit of {power_text(points)} per run" in budget.message
+        else:
+            assert f"{per_epoch:,} update" in budget.message
         advice = budget.message.rsplit(". ", 1)[1]
         if advice.startswith("Use mini-batches of "):
             suggested: int | None = int(advice.split()[3].rstrip(",").replace(",", ""))
@@ -89,8 +98,9 @@ def test_the_budget_holds_and_its_advice_works(
         else:
             assert advice == "Ask for fewer epochs."
             return
-        # The batch it suggests fits every asked epoch.
+        # The batch it suggests fits every asked epoch, in updates and in point visits.
         assert epochs * updates_per_epoch(n, suggested) <= limit
+        assert updates_per_epoch(n, suggested) == 1 or epochs * n <= points
 
 
 def test_power_text_reads_like_a_person_writes() -> None:

@@ -32,6 +32,7 @@ from lrviz.core.training import (
     record_at,
     run,
     step,
+    step_prefix,
     train,
 )
 
@@ -68,6 +69,7 @@ __all__ = [
     "run",
     "stable_lr",
     "step",
+    "step_prefix",
     "total_updates",
     "train",
     "update_cost",

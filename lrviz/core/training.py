@@ -264,6 +264,26 @@ def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainSt
     way. Floating-point overflow is expected when a run diverges; it is reported through
     non-finite values in the record (see ``train``), never as a warning.
     """
+    return _step(state, data, config, None)
+
+
+def step_prefix(state: TrainState, data: Dataset, config: TrainConfig, updates: int) -> StepRecord:
+    """The record of the first ``updates`` (>= 1) updates of the epoch ``step`` takes from
+    ``state``, by the same code: its updates are step's first ones, bit for bit, and w_new,
+    b_new the parameters after them (the epoch's end only when it makes no more updates).
+
+    Costs O(n) plus O(updates) where step costs O(n) plus O(updates per epoch): an explanation
+    of an epoch's first update need not walk the other 100,000 of a one-point epoch.
+    """
+    if not isinstance(updates, int | np.integer) or isinstance(updates, bool) or updates < 1:
+        raise ValueError(f"updates must be a whole number of at least 1, not {updates!r}.")
+    return _step(state, data, config, int(updates))[1]
+
+
+def _step(
+    state: TrainState, data: Dataset, config: TrainConfig, limit: int | None
+) -> tuple[TrainState, StepRecord]:
+    """step, stopped after ``limit`` updates when given (the state is then mid-epoch)."""
     opt = config.make_optimizer()
     w, b, opt_state = state.w, state.b, state.opt_state
     rng_state = state.rng_state
@@ -282,17 +302,20 @@ def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainSt
             assert config.batch_size is not None
             perm, rng_state = _permutation(state.rng_state, data.n)
             c = c or centre(data)
+            # A prefix of updates needs the means of its own batches only (the same sums).
+            end = data.n if limit is None else min(data.n, limit * config.batch_size)
+            head = perm[:end]
             rows = []
             grad_of: Callable[[int, float, float], tuple[float, float]]
             if mse:
-                means = batch_means(c, perm, config.batch_size)
+                means = batch_means(c, head, config.batch_size)
                 starts = means.starts
                 cols = list(zip(*(a.tolist() for a in means[1:]), strict=True))
 
                 def grad_of(j: int, w: float, b: float) -> tuple[float, float]:
                     return batch_grad(w, b, c.mx, c.my, *cols[j])
             else:
-                pb = point_batches(c, perm, config.batch_size)
+                pb = point_batches(c, head, config.batch_size)
                 starts = np.array([lo for lo, _ in pb.bounds], dtype=np.intp)
 
                 def grad_of(j: int, w: float, b: float) -> tuple[float, float]:
@@ -309,12 +332,12 @@ def step(state: TrainState, data: Dataset, config: TrainConfig) -> tuple[TrainSt
                 opt_rows.append(opt_columns(opt_state))
                 w, b = w + dw, b + db
             values = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
-            losses = _batch_losses(data, config, perm, starts, values[:, 0], values[:, 1])
+            losses = _batch_losses(data, config, head, starts, values[:, 0], values[:, 1])
             values = np.insert(values, 2, losses, axis=1)  # (w, b, loss, dL_dw, ...)
             width = len(opt_rows[0])
             log = UpdateLog(
                 perm,
-                np.append(starts, data.n),
+                np.append(starts, end),
                 values,
                 np.array(opt_rows, dtype=np.float64).reshape(len(opt_rows), width),
                 config.optimizer,
@@ -349,8 +372,10 @@ def _batch_losses(
     ws: Array,
     bs: Array,
 ) -> Array:
-    """Each batch's loss at its parameters (ws[j], bs[j]) before its update, vectorized."""
-    counts = np.diff(np.append(starts, data.n))
+    """Each batch's loss at its parameters (ws[j], bs[j]) before its update, vectorized.
+
+    perm: the points of these batches in order (the epoch's shuffle, or its first batches')."""
+    counts = np.diff(np.append(starts, len(perm)))
     r = data.y[perm] - (np.repeat(ws, counts) * data.x[perm] + np.repeat(bs, counts))
     per_point = pointwise(config.loss, r, config.huber_delta)
     return np.add.reduceat(per_point, starts) / counts

@@ -90,6 +90,11 @@ class UpdateLog(Sequence["UpdateRecord"]):
             yield self[j]
 
     @property
+    def params(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(w, b) before each update, shape (updates,) each: the columns, read-only views."""
+        return self._values[:, 0], self._values[:, 1]
+
+    @property
     def nbytes(self) -> int:
         """Bytes held by the columns (the shuffle, batch bounds, values and optimizer state)."""
         return sum(a.nbytes for a in (self._perm, self._bounds, self._values, self._opt))

@@ -15,7 +15,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from lrviz.core import AdamState, Dataset, MomentumState, TrainConfig, init_state, model, step
+from lrviz.core import (
+    AdamState,
+    Dataset,
+    History,
+    MomentumState,
+    TrainConfig,
+    UpdateRecord,
+    init_state,
+    model,
+    step,
+    step_prefix,
+)
 from lrviz.core.losses import dl_dyhat, pointwise
 from lrviz.core.optimizers import OptState, adam_bias_corrected
 from lrviz.explain.loss_node import LossNode
@@ -63,12 +74,24 @@ class Replay:
         return len(self.w) - 1
 
 
-def replay(data: Dataset, config: TrainConfig, w0: float, b0: float, last: int) -> Replay:
+def replay(
+    data: Dataset,
+    config: TrainConfig,
+    w0: float,
+    b0: float,
+    last: int,
+    history: History | None = None,
+) -> Replay:
     """Step from (w0, b0) through epochs 0 … last, keeping what the view shows of each record
     (record_at's record, by the same code). O(last) memory whatever the number of updates.
 
     last: the run's last epoch on screen (the end of the budget, or the last finite epoch).
+    history: the run's History (from ``run`` on this data, config and start), when at hand:
+    each epoch then starts from its stored state and only update 0 is taken (step_prefix),
+    O(last * n) instead of every update of every epoch; the numbers are the same.
     """
+    if history is not None and history.trace is not None and last <= history.epochs_run:
+        return _replay_from(data, config, history, last)
     state = init_state(data, config, w0, b0)
     w, b = [state.w], [state.b]
     cols: dict[str, list[float]] = {k: [] for k in ("dW", "dB", "bl", "gw", "gb", "w1", "b1")}
@@ -131,6 +154,64 @@ def _local(cfg: TrainConfig, y: Array, y_hat: Array) -> Array:
 def _clip_flags(node: LossNode, y: Array, y_hat: Array) -> str:
     """'0'/'1' per epoch: whether Huber clips the point's ∂L_i/∂ŷ_i at ±δ there."""
     return "".join("1" if c else "0" for c in node.clipped(y - y_hat))
+
+
+def _replay_from(data: Dataset, config: TrainConfig, history: History, last: int) -> Replay:
+    """replay from the History's stored states: update 0 of each epoch by step_prefix, the
+    epoch's total change from the History (bit for bit step's, as run is step repeated)."""
+    assert history.trace is not None
+    cols: dict[str, list[float]] = {k: [] for k in ("bl", "gw", "gb", "w1", "b1")}
+    batch: list[str] = []
+    before: list[OptState] = []
+    after: list[OptState] = []
+    mini = False
+    full = history.trace.updates_per_epoch == 1
+    for k in range(last):
+        start = history.state_at(k)
+        if full:
+            # The full batch's one update is the History's own epoch: its loss and gradient at
+            # epoch k, landing on epoch k + 1 (run is step repeated, bit for bit). No O(n) pass.
+            nxt = history.state_at(k + 1)
+            loss, gw, gb = (float(a[k]) for a in (history.loss, history.dw, history.db))
+            u = UpdateRecord(
+                None, start.w, start.b, loss, gw, gb, nxt.w - start.w, nxt.b - start.b,
+                nxt.opt_state,
+            )  # fmt: skip
+            w1, b1 = nxt.w, nxt.b
+        else:
+            rec = step_prefix(start, data, config, 1)
+            u = rec.updates[0]
+            w1, b1 = params_after(rec, 0)
+        for key, value in zip(cols, (u.loss, u.dL_dw, u.dL_db, w1, b1), strict=True):
+            cols[key].append(value)
+        batch.append(batch_points(u, data.n, BATCH_INDICES_SHOWN))
+        before.append(start.opt_state)  # update 0 starts from the epoch's state
+        after.append(u.opt_state)
+        mini = mini or u.indices is not None
+    w = np.array(history.w[: last + 1], dtype=np.float64)
+    b = np.array(history.b[: last + 1], dtype=np.float64)
+
+    def arr(values: Sequence[float]) -> Array:
+        return np.asarray(values, dtype=np.float64)
+
+    return Replay(
+        config,
+        data.n,
+        w,
+        b,
+        w[1:] - w[:-1],
+        b[1:] - b[:-1],
+        tuple(batch),
+        arr(cols["bl"]),
+        arr(cols["gw"]),
+        arr(cols["gb"]),
+        arr(cols["w1"]),
+        arr(cols["b1"]),
+        tuple(before),
+        tuple(after),
+        history.trace.updates_per_epoch if last else 0,
+        mini,
+    )
 
 
 def _texts(values: Sequence[float] | Array) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from lrviz.core import AdamState, MomentumState, StepRecord, TrainConfig, TrainState, UpdateRecord
 from lrviz.core.optimizers import OptState, adam_bias_corrected
 from lrviz.explain.numbers import fmt
@@ -29,10 +31,14 @@ def batch_points(u: UpdateRecord, n: int, limit: int = POINTS_SHOWN) -> str:
     """'all 5 points' or 'points 0, 3, 4' (sorted), cut after `limit` with '… (+k more)'."""
     if u.indices is None:
         return f"all {n} points"
-    idx = sorted(int(i) for i in u.indices)
-    text = ", ".join(str(i) for i in idx[:limit])
-    more = f", … (+{len(idx) - limit} more)" if len(idx) > limit else ""
-    word = "point" if len(idx) == 1 else "points"
+    # Only the first `limit` are written: a partial sort keeps this O(batch) for any batch.
+    size = len(u.indices)
+    idx = np.asarray(u.indices)
+    if size > limit:
+        idx = np.partition(idx, limit - 1)[:limit]
+    text = ", ".join(str(int(i)) for i in np.sort(idx)[:limit])
+    more = f", … (+{size - limit} more)" if size > limit else ""
+    word = "point" if size == 1 else "points"
     return f"{word} {text}{more}"
 
 

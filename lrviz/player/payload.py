@@ -93,7 +93,7 @@ def _mark_ghost(loss: dict[str, Any]) -> dict[str, Any]:
 def chain(run: Run) -> dict[str, Any]:
     """The chain-rule view's numbers for every epoch of the run (lrviz.explain.live)."""
     scene, s = run.scene, run.settings
-    rp = replay(scene.data, s.config, s.w0, s.b0, scene.last_epoch)
+    rp = replay(scene.data, s.config, s.w0, s.b0, scene.last_epoch, scene.history)
     return chain_data(rp, scene.data)
 
 

@@ -36,11 +36,15 @@ work_budget). Full batch makes one update per epoch, so it is never cut; one poi
 10,000 points makes 10,000 per epoch, so it gets 20 epochs. Tuned from the measured cost of
 one mini-batch update (benchmarks): it bounds the server time a link or a click can ask for."""
 
-MAX_POINTS = 10_000_000
-"""Work budget of one MAE or Huber run in point visits, weighted by the core's
-points_per_epoch (each of their epochs passes over the data, unlike MSE's full batch, whose
-epoch is O(1)). With update_cost, which counts their mini-batch updates double, it keeps a
-robust run about as cheap as the MSE run MAX_UPDATES allows (benchmarks/bench_extremes.py)."""
+MAX_POINTS = 5_000_000
+"""Work budget of one run in point visits, weighted by the core's points_per_epoch: every
+mini-batch epoch shuffles and sums all n points (mini-batches of n - 1 on 100,000 points are 2
+updates but 10⁵ visits an epoch), MAE and Huber's full batch too; MSE's full batch is O(1).
+With update_cost, which counts MAE and Huber's mini-batch updates double, it keeps a robust run
+about as cheap as the MSE run MAX_UPDATES allows (benchmarks/bench_extremes.py). Measured:
+the run and its payload cost about 3 passes per point visit (training, the chain view's first
+update of each epoch, the path inside the epochs), 50-60 ns a visit here; at 10⁷ visits
+mini-batches of n - 1 on 100,000 points took 0.52-0.55 s, above the 0.5 s goal, so 5×10⁶."""
 
 CONVERGENCE_RTOL = 1e-12
 """Converged: loss - optimum loss <= CONVERGENCE_RTOL * loss scale (see convergence_threshold)."""
@@ -150,25 +154,43 @@ def work_budget(
     """How many of `epochs` epochs fit the work budget, and the message if they do not all.
 
     n: data points; batch_size: None for the full batch; max_updates: MAX_UPDATES by default.
-    loss: "mse", "mae" or "huber". MSE is bounded in updates alone; MAE and Huber in updates
-    weighted by the core's update_cost and in point visits (points_per_epoch, at most
-    max_points, MAX_POINTS by default), as each of their epochs passes over the data. The cut
+    loss: "mse", "mae" or "huber". All are bounded in point visits (points_per_epoch, at most
+    max_points, MAX_POINTS by default): MSE's mini-batch epochs shuffle and sum every point,
+    its full batch visits none; MAE and Huber also in updates weighted by update_cost. The cut
     keeps at least one epoch (one epoch is at most n <= 100,000 updates), so a run always moves.
     """
     max_updates = MAX_UPDATES if max_updates is None else max_updates
     if loss != "mse":
         return _robust_budget(n, batch_size, epochs, max_updates, loss, max_points)
     per_epoch = updates_per_epoch(n, batch_size)
-    if epochs * per_epoch <= max_updates:
+    max_points = MAX_POINTS if max_points is None else max_points
+    visits = points_per_epoch(n, batch_size, loss)
+    if epochs * per_epoch <= max_updates and epochs * visits <= max_points:
         return Budget(per_epoch, epochs, epochs, "")
-    kept = max(max_updates // per_epoch, 1)
+    kept = epochs_within(n, batch_size, epochs, max_updates, max_points, loss)
     if kept >= epochs:
         return Budget(per_epoch, epochs, epochs, "")
+    if visits and max_points // visits < max_updates // per_epoch:
+        # The points bind first: each epoch shuffles and sums every point (mini-batches of n - 1
+        # are 2 updates an epoch, but n visits).
+        message = (
+            f"{_batch_words(n, batch_size)} mean a pass over all {n:,} points every epoch; "
+            f"{epochs:,} epochs would be {power_text(epochs * visits)} point visits, above "
+            f"this page's limit of {power_text(max_points)} per run. Showing the first "
+            f"{kept:,} epoch{'s' if kept > 1 else ''}. "
+            + (
+                "Use the full batch, or fewer epochs, for more."
+                if epochs <= max_updates  # the full batch makes one update an epoch
+                else "Ask for fewer epochs."
+            )
+        )
+        return Budget(per_epoch, epochs, kept, message)
     # The batch that would let every asked epoch fit, rounded up to a number one types.
     fits = max_updates // epochs
     if per_epoch == 1 or fits < 1:
         way = "Ask for fewer epochs."
-    elif _nice_at_least(n / fits) >= n:
+    elif _nice_at_least(n / fits) >= n or epochs * n > max_points:
+        # Every mini-batch epoch visits all n points: past MAX_POINTS only the full batch fits.
         way = "Use the full batch, or fewer epochs, for more."
     else:
         way = f"Use mini-batches of {_nice_at_least(n / fits):,}, or fewer epochs, for more."

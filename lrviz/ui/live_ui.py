@@ -70,7 +70,7 @@ def _on_lesson() -> None:
 def _point_bytes(run_id: str, point: int, _run: Run) -> bytes:
     scene = _run.scene
     s = _run.settings
-    rp = replay(scene.data, s.config, s.w0, s.b0, scene.last_epoch)
+    rp = replay(scene.data, s.config, s.w0, s.b0, scene.last_epoch, scene.history)
     return encode_mark(run_id, mark_of(scene.data, point), point_data(rp, scene.data, point))
 
 
