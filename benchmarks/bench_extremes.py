@@ -133,6 +133,17 @@ def main() -> None:
             epochs = player_run.work_budget(n, batch, MAX_EPOCHS, cap, loss, points).epochs
             config = TrainConfig(lr=1e-3, optimizer=optimizer, batch_size=batch, loss=loss)
             settings = player_run.RunSettings(epochs=epochs, config=config)
+            refused = player_run.robust_size_problem(n, loss)
+            if refused:
+                # The app refuses this before any work: a row within the goal, at no cost.
+                t_ref, _ = cpu(lambda n=n, loss=loss: player_run.robust_size_problem(n, loss))
+                rows_ok, rows = rows_ok + 1, rows + 1
+                print(
+                    f"{label + f' n={n:,}':>17} {loss:>5} {optimizer:>9} {mode:>9} {asked:>11,} "
+                    f"{'-':>6} {'-':>9} {'':>7} {'':>7} {'':>9} {t_ref:7.3f} {'':>5} {'':>6}  "
+                    "ok (refused in words)"
+                )
+                continue
             t_core, _ = cpu(lambda d=data, c=config, e=epochs: run(d, c, init_state(d, c), e))
             t_run, the_run = cpu(lambda d=data, s=settings: player_run.make_run(d, s))
             t_pay, body = cpu(lambda r=the_run: encode(payload(r, DEFAULT_THEME, "plotly.min.js")))

@@ -192,3 +192,29 @@ def test_a_run_that_does_not_get_there_does_not_converge() -> None:
     run = make_run(data, RunSettings(config=TrainConfig(lr=0.001)))
     assert run.converged_at is None
     assert math.isfinite(run.tolerance)
+
+
+def test_robust_losses_on_more_points_than_they_are_allowed_are_refused_in_words() -> None:
+    from lrviz.player.run import MAX_ROBUST_DATA, robust_size_problem
+
+    n = MAX_ROBUST_DATA + 1
+    x = np.linspace(0.0, 1.0, n)
+    data = make_dataset(x, 2.0 * x + 1.0)
+    for loss, name in (("mae", "MAE"), ("huber", "Huber")):
+        settings = RunSettings(epochs=3, config=TrainConfig(lr=0.01, loss=loss))
+        with pytest.raises(ValueError, match=f"{name} is limited to 20,000 points") as refused:
+            make_run(data, settings)
+        assert "Use MSE" in str(refused.value)
+    assert make_run(data, RunSettings(epochs=3)).scene.last_epoch == 3  # MSE is fine there
+    assert robust_size_problem(MAX_ROBUST_DATA, "huber") == ""
+
+
+def test_long_runs_list_fewer_pulls_so_the_payload_stays_bounded() -> None:
+    from lrviz.explain.live import FEWEST_SHOWN, OTHERS_SHOWN, PULL_VALUES, others_shown
+
+    assert others_shown(100) == OTHERS_SHOWN
+    assert others_shown(5_000) == FEWEST_SHOWN
+    for epochs in (1, 10, 999, 1_500, 2_000, 5_000):
+        shown = others_shown(epochs)
+        assert FEWEST_SHOWN <= shown <= OTHERS_SHOWN
+        assert shown == FEWEST_SHOWN or (shown + 1) * (epochs + 1) <= PULL_VALUES

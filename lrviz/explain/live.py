@@ -38,6 +38,17 @@ Array = NDArray[np.float64]
 OTHERS_SHOWN = 10
 """Points besides the followed one whose pull is listed, evenly spaced over the data."""
 
+PULL_VALUES = 20_000
+"""Pulls sent per run at most (points x epochs): a long run lists fewer points, down to
+FEWEST_SHOWN, so its payload stays under 2 MB (benchmarks/bench_extremes.py)."""
+FEWEST_SHOWN = 3
+
+
+def others_shown(epochs: int) -> int:
+    """How many points besides the followed one a run of `epochs` epochs lists pulls for."""
+    return max(FEWEST_SHOWN, min(OTHERS_SHOWN, PULL_VALUES // (epochs + 1) - 1))
+
+
 BATCH_INDICES_SHOWN = 10
 """A mini-batch lists at most this many of its point numbers."""
 
@@ -297,7 +308,7 @@ def chain_data(rp: Replay, data: Dataset) -> dict[str, Any]:
         out["gw"] = _texts(rp.gw)
         out["gb"] = _texts(rp.gb)
     out.update(_optimizer_fields(rp))
-    out["pulls"] = pulls(rp, data, shown_points(rp.n))
+    out["pulls"] = pulls(rp, data, shown_points(rp.n, others_shown(len(rp.w))))
     out["lossnode"] = _node(cfg).html()
     return out
 

@@ -36,6 +36,13 @@ work_budget). Full batch makes one update per epoch, so it is never cut; one poi
 10,000 points makes 10,000 per epoch, so it gets 20 epochs. Tuned from the measured cost of
 one mini-batch update (benchmarks): it bounds the server time a link or a click can ask for."""
 
+MAX_ROBUST_DATA = 20_000
+"""Most points MAE and Huber are trained on here. MSE needs only its data's moments; the robust
+losses visit every point for each epoch's loss, their loss surface sorts a column of residuals
+per grid line and Huber's minimum takes Newton steps over all points: on 100,000 points those
+fixed costs alone measured 0.5-3 s (benchmarks/bench_extremes.py), however few epochs run. The
+generator's limit (10,000) stays well inside; a larger upload is refused for them, in words."""
+
 MAX_POINTS = 5_000_000
 """Work budget of one run in point visits, weighted by the core's points_per_epoch: every
 mini-batch epoch shuffles and sums all n points (mini-batches of n - 1 on 100,000 points are 2
@@ -255,6 +262,18 @@ def capped(n: int, settings: RunSettings) -> tuple[RunSettings, str]:
 # ---- refusals made before training ----------------------------------------------------------
 
 
+def robust_size_problem(n: int, loss: str) -> str:
+    """Why MAE or Huber cannot be trained on n points here (plain text), or "" when it can."""
+    if loss == "mse" or n <= MAX_ROBUST_DATA:
+        return ""
+    name = LOSS_NAMES.get(loss, loss)
+    return (
+        f"{name} is limited to {MAX_ROBUST_DATA:,} points here, and this data has {n:,}: "
+        f"unlike MSE, every epoch of {name} and its loss surface pass over every point. Use "
+        f"MSE on this data, or {name} on fewer points."
+    )
+
+
 def start_problem(data: Dataset, w0: float, b0: float) -> str:
     """Why a run cannot start at (w0, b0) on data (plain text), or "" when it can.
 
@@ -320,6 +339,9 @@ def make_run(data: Dataset, settings: RunSettings) -> Run:
     """
     if not 0 <= settings.epochs <= MAX_EPOCHS:
         raise ValueError(f"The epoch budget must be between 0 and {MAX_EPOCHS}.")
+    problem = robust_size_problem(data.n, settings.config.loss)
+    if problem:
+        raise ValueError(problem)
     settings, note = capped(data.n, settings)
     problem = start_problem(data, settings.w0, settings.b0)
     if problem:
