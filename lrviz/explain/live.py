@@ -41,7 +41,7 @@ OTHERS_SHOWN = 10
 PULL_VALUES = 20_000
 """Pulls sent per run at most (points x epochs): a long run lists fewer points, down to
 FEWEST_SHOWN, so its payload stays under 2 MB (benchmarks/bench_extremes.py)."""
-FEWEST_SHOWN = 3
+FEWEST_SHOWN = 2
 
 
 def others_shown(epochs: int) -> int:
