@@ -20,6 +20,24 @@ def start_inputs(page: Page) -> tuple[float, float]:
     return w0, b0
 
 
+START_SETTLED_JS = """
+() => {
+  const url = new URL(window.location.href).searchParams;
+  const box = (name) => [...document.querySelectorAll('[data-testid="stSidebar"] input')]
+    .find((i) => (i.getAttribute("aria-label") || "").startsWith(name));
+  const w = box("Start w"), b = box("Start b");
+  return !!(w && b && url.has("w0")) && Number(w.value) === Number(url.get("w0"))
+    && Number(b.value) === Number(url.get("b0"));
+}
+"""
+
+
+def wait_start_settled(page: Page) -> None:
+    """Until the sidebar's start boxes show the start the app wrote into the URL. On a first
+    load the boxes can show their minimum for a moment before the session's value arrives."""
+    page.wait_for_function(START_SETTLED_JS, timeout=30_000)
+
+
 def same_settings(view: str | None, other: str | None) -> bool:
     """The two views show the same run (a view is 'run id-counter')."""
     return (view or "").split("-")[0] == (other or "").split("-")[0]
@@ -39,6 +57,7 @@ def wait_new_run(page: Page, old: str | None) -> None:
 
 def test_double_click_zooms_out_and_keeps_the_run_and_u_undoes_a_click(app_page: Page):
     wait_ready(app_page)
+    wait_start_settled(app_page)
     run = player_data(app_page, "run")
     assert start_inputs(app_page) == (0.0, 0.0)
     target = grid_point_near(app_page, 0.6, 0.7)
@@ -69,6 +88,7 @@ def test_double_click_zooms_out_and_keeps_the_run_and_u_undoes_a_click(app_page:
 
 def test_the_undo_button_goes_back_one_click_at_a_time(app_page: Page):
     wait_ready(app_page)
+    wait_start_settled(app_page)
     runs = [player_data(app_page, "run")]
     starts = [start_inputs(app_page)]
     for fw, fb in ((0.6, 0.7), (0.3, 0.2)):
