@@ -712,6 +712,12 @@ class Player {
     // A newer run's figure may be on its way already (a lesson picked mid-draw).
     slot.drawn = slot.pending === 0;
     if (!slot.drawn) return;
+    // A resize that came while the chart was being drawn was skipped (fit): catch up with it.
+    if (slot.plot._fullLayout && slot.plot.offsetParent) {
+      const box = slot.plot.getBoundingClientRect();
+      const size = slot.plot._fullLayout;
+      if (Math.abs(box.width - size.width) > 1 || Math.abs(box.height - size.height) > 1) this.fit(slot);
+    }
     if (slot.over) {
       slot.over.setTraces(layer.map((trace, i) => ({ ...trace, uid: trace.uid || `static-${i}` })));
       layer.forEach((trace, i) => {
