@@ -32,6 +32,7 @@ from lrviz.data import (
     standardize,
 )
 from lrviz.player.component import PLAYER_KEY, SYNC_KEY
+from lrviz.ui import state
 from lrviz.ui.data_source import (
     GEN_LIMIT,
     MAX_INLINE_POINTS,
@@ -91,7 +92,9 @@ def report(at: AppTest, epoch: int) -> AppTest:
 
 
 def active(at: AppTest) -> Any:
-    return at.session_state["lrviz_data_active"][2]
+    cached = state.data_state(at.session_state).active
+    assert cached is not None
+    return cached.data
 
 
 def trained_on(at: AppTest) -> tuple[list[float], list[float]]:
@@ -359,10 +362,10 @@ def test_download_buttons_are_there() -> None:
 )
 def test_download_uploads_back_unchanged(content: bytes) -> None:
     at = upload(start(), "first.csv", content)
-    first = at.session_state["lrviz_data_points"]
+    first = state.data_state(at.session_state).points
     downloaded = data_download(first)
     at = upload(at, "lrviz-data.csv", downloaded)
-    again = at.session_state["lrviz_data_points"]
+    again = state.data_state(at.session_state).points
     assert same(again, first.x.tolist(), first.y.tolist())
     assert data_download(again) == downloaded
     assert load_csv(downloaded).x.tolist() == first.x.tolist()
@@ -370,7 +373,7 @@ def test_download_uploads_back_unchanged(content: bytes) -> None:
 
 def test_generated_data_round_trips_exactly() -> None:
     at = set_generator(start(), n=200, seed=3)
-    points = at.session_state["lrviz_data_points"]
+    points = state.data_state(at.session_state).points
     at = upload(at, "lrviz-data.csv", data_download(points))
     assert trained_on(at) == (points.x.tolist(), points.y.tolist())
 

@@ -82,12 +82,13 @@ def test_a_followed_point_is_kept_per_run_and_checked() -> None:
         import streamlit as st
 
         from lrviz.player.component import PLAYER_KEY
-        from lrviz.ui.live_ui import FOLLOW_KEY, _on_point, followed
+        from lrviz.ui import state
+        from lrviz.ui.live_ui import _on_point, followed
 
         st.session_state[PLAYER_KEY] = {"point": 2}
         _on_point("run-a")
         st.text(f"{followed('run-a', 5)} {followed('run-b', 5)} {followed('run-a', 2)}")
-        st.session_state[FOLLOW_KEY] = ("run-a", True)
+        state.set_follow(state.Follow("run-a", True))  # type: ignore[arg-type]
         st.text(f"{followed('run-a', 5)}")
 
     at = AppTest.from_function(page).run()

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lrviz.core import curvature, make_dataset, optimum
 from lrviz.data import get_preset
-from lrviz.ui.compare_ui import PINS_KEY
+from lrviz.ui import state
 from tests.app_driver import open_app, player_data
 
 ARTICLE = get_preset("Article example")
@@ -135,7 +135,7 @@ def test_tampered_loss_and_delta_are_clamped_or_ignored_with_a_notice(
 def test_a_pinned_run_in_a_link_keeps_its_loss() -> None:
     at = open_app({"pin1": "lr:0.02;opt:gd;epochs:200;loss:huber;delta:3"})
     assert not at.exception
-    (pin,) = at.session_state[PINS_KEY]
+    (pin,) = state.pins_state(at.session_state).pins
     assert (pin.settings.config.loss, pin.settings.config.huber_delta) == ("huber", 3.0)
     names = [str(t.get("name", "")) for t in player_data(at)["figures"]["contour"]["data"]]
     assert any(name.startswith("Huber, δ = 3") and "(pinned)" in name for name in names)

@@ -17,6 +17,7 @@ from lrviz.player.compare import Pin, compare_key, compare_payload, data_id, run
 from lrviz.player.payload import encode
 from lrviz.player.run import make_run
 from lrviz.share.url_state import PIN_PARAMS, pin_from_text, pin_to_text, settings_from_values
+from lrviz.ui import state
 from lrviz.ui.data_source import (
     DataSource,
     data_source_from_params,
@@ -27,16 +28,10 @@ from lrviz.ui.data_ui import current_data_source
 from lrviz.ui.scenarios import RAW_IN_Z, data_label, dataset_of, in_z_units
 from lrviz.ui.session import Current
 
-PINS_KEY = "lrviz_pins"
-"""Session state: tuple[Pin, ...], oldest first."""
-_SHOWN = "lrviz_pins_shown"  # the Current last built with pins, reused while nothing changed
-_SOURCES = "lrviz_pin_sources"  # {pin_id: DataSource or None}: the data each pin trained on
-
 
 def pins() -> tuple[Pin, ...]:
     """The runs pinned in this session, oldest first."""
-    stored = st.session_state.get(PINS_KEY, ())
-    return tuple(p for p in stored if isinstance(p, Pin))
+    return tuple(p for p in state.pins_state().pins if isinstance(p, Pin))
 
 
 def set_pins(new: Sequence[Pin], sources: Mapping[str, DataSource] | None = None) -> None:
@@ -47,10 +42,9 @@ def set_pins(new: Sequence[Pin], sources: Mapping[str, DataSource] | None = None
     unique: dict[str, Pin] = {}
     for pin in new:
         unique.setdefault(pin.pin_id, pin)
-    st.session_state[PINS_KEY] = tuple(unique.values())[-MAX_PINNED:]
-    known = dict(st.session_state.get(_SOURCES, {}))
-    known.update(sources or {})
-    st.session_state[_SOURCES] = {k: v for k, v in known.items() if k in unique}
+    kept = tuple(unique.values())[-MAX_PINNED:]
+    known = {**state.pins_state().sources, **(sources or {})}
+    state.update_pins_state(pins=kept, sources={k: v for k, v in known.items() if k in unique})
 
 
 def _pin(pin: Pin) -> None:
@@ -75,7 +69,7 @@ def with_pins(current: Current, data_name: str, theme: Theme, plotly_url: str) -
     if not pinned:
         return current
     key = compare_key(current.key, pinned)
-    shown: Current | None = st.session_state.get(_SHOWN)
+    shown = state.pins_state().shown
     if shown is not None and shown.key == key:
         return shown
     try:
@@ -92,7 +86,7 @@ def with_pins(current: Current, data_name: str, theme: Theme, plotly_url: str) -
         )
         return current
     shown = Current(current.run, encoded, key, current.view)
-    st.session_state[_SHOWN] = shown
+    state.update_pins_state(shown=shown)
     return shown
 
 
@@ -105,7 +99,7 @@ def compare_ui(current: Current, data_name: str) -> None:
     already = any(p.pin_id == here.pin_id for p in pinned)
     st.button(
         "Pin this run",
-        key="lrviz_pin",
+        key=state.PIN,
         on_click=_pin,
         args=(here,),
         disabled=already or full,
@@ -125,9 +119,9 @@ def compare_ui(current: Current, data_name: str) -> None:
         text, button = st.columns([4, 1], vertical_alignment="center")
         where = "" if pin.data_id == here.data_id else " (other data: loss curve only)"
         text.markdown(f"Pinned: {escape_markdown(label + where)}")
-        button.button("Unpin", key=f"lrviz_unpin_{pin.pin_id}", on_click=_unpin, args=(pin.pin_id,))
+        button.button("Unpin", key=state.unpin_key(pin.pin_id), on_click=_unpin, args=(pin.pin_id,))
     if len(pinned) > 1:
-        st.button("Unpin all", key="lrviz_unpin_all", on_click=_unpin_all)
+        st.button("Unpin all", key=state.UNPIN_ALL, on_click=_unpin_all)
 
 
 def _preset_labels() -> dict[str, DataSource]:
@@ -168,7 +162,7 @@ def pin_params() -> tuple[dict[str, str], int]:
     """The link parameters of the pinned runs (pin1, pin2, ...), and how many pins are left
     out because their data cannot go in a link (an uploaded file, a big table)."""
     screen = current_data_source()
-    known: dict[str, DataSource | None] = dict(st.session_state.get(_SOURCES, {}))
+    known: dict[str, DataSource | None] = dict(state.pins_state().sources)
     params: dict[str, str] = {}
     left_out = 0
     for pin in pins():
@@ -178,7 +172,7 @@ def pin_params() -> tuple[dict[str, str], int]:
             left_out += 1
             continue
         params[PIN_PARAMS[len(params)]] = pin_to_text(pin.settings, data)
-    st.session_state[_SOURCES] = known
+    state.update_pins_state(sources=known)
     return params, left_out
 
 

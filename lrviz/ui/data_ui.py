@@ -10,7 +10,7 @@ How it works: every source changes the data through a widget callback (or, for t
 table, right after the table is drawn), so the data a script run trains on is decided before
 the run settings and the run are. A refusal (bad file, bad cell, bad generator setting) is shown
 where it happened, escaped, and the last good data stays active. Everything lives in
-``st.session_state`` under keys starting with ``lrviz_data_``. ``set_data_source`` switches the
+``lrviz.ui.state`` (DataState and the widget keys). ``set_data_source`` switches the
 data from code (a shareable URL, a gallery of scenarios); ``current_data_source`` and the
 functions of ``lrviz.ui.data_source`` describe it back as query parameters.
 """
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
 from typing import NamedTuple
 
 import pandas as pd
@@ -52,6 +51,7 @@ from lrviz.data import (
 )
 from lrviz.data.csv_reader import upload_limit_text
 from lrviz.explain.numbers import fmt
+from lrviz.ui import state
 from lrviz.ui.data_source import (
     GEN_LIMIT,
     MAX_INLINE_POINTS,
@@ -64,6 +64,12 @@ from lrviz.ui.data_source import (
     resolve,
     share_notice,
 )
+from lrviz.ui.state import GEN_KEYS, ActiveCache, ScalingRefused, Status, UploadedTable
+from lrviz.ui.state import PRESET as PRESET_KEY
+from lrviz.ui.state import STANDARDIZE as STANDARDIZE_KEY
+from lrviz.ui.state import UPLOAD as UPLOAD_KEY
+from lrviz.ui.state import XCOL as XCOL_KEY
+from lrviz.ui.state import YCOL as YCOL_KEY
 
 __all__ = [
     "MAX_INLINE_POINTS",
@@ -87,35 +93,7 @@ EDIT_MAX_ROWS = 1_000
 
 TABS = ("Preset", "Generate", "Edit", "Upload")
 
-# Session state. Widgets keep their own values under the *_KEY names.
-_ORIGIN = "lrviz_data_origin"  # DataSource of the active points, standardize off
-_POINTS = "lrviz_data_points"  # Points: the active data in original units
-_VERSION = "lrviz_data_version"  # int, +1 each time the active data changes
-_ACTIVE = "lrviz_data_active"  # (version, standardize, ActiveData) built from them
-_STATUS = "lrviz_data_status"  # (tab, kind "error" | "info", plain text) of the last event
-_SYNC = "lrviz_data_sync"  # DataSource the widgets are to show at the next run's start
-_EDIT_BASE = "lrviz_data_edit_base"  # Points the edit table opened with
-_EDIT_VERSION = "lrviz_data_edit_version"  # int, names a fresh edit table
-_EDIT_PENDING = "lrviz_data_edit_pending"  # True after the table reported an edit
-_TABLE = "lrviz_data_table"  # (file name, CsvTable) of the last file read
-_NO_SCALING = "lrviz_data_no_scaling"  # (data version, plain text): why x was not standardized
-PRESET_KEY = "lrviz_data_preset"
-GEN_KEYS: Mapping[str, str] = MappingProxyType(
-    {
-        "n": "lrviz_data_gen_n",
-        "true_w": "lrviz_data_gen_w",
-        "true_b": "lrviz_data_gen_b",
-        "noise": "lrviz_data_gen_noise",
-        "x_min": "lrviz_data_gen_xmin",
-        "x_max": "lrviz_data_gen_xmax",
-        "seed": "lrviz_data_gen_seed",
-    }
-)
-UPLOAD_KEY = "lrviz_data_upload"
-XCOL_KEY = "lrviz_data_xcol"
-YCOL_KEY = "lrviz_data_ycol"
-STANDARDIZE_KEY = "lrviz_data_standardize"
-EDITOR_KEY = "lrviz_data_editor"
+# Session state: lrviz.ui.state.DataState; widgets keep their own values under the *_KEY names.
 
 
 class ActiveData(NamedTuple):
@@ -142,21 +120,22 @@ class ActiveData(NamedTuple):
 
 def _activate(src: DataSource, points: Points, tab: str, *, from_editor: bool = False) -> None:
     """Make points the active data (the run restarts at epoch 0 because its data changed)."""
-    state = st.session_state
-    state[_ORIGIN] = src.with_standardize(False)
-    state[_POINTS] = points
-    state[_VERSION] = state.get(_VERSION, 0) + 1
-    state[_STATUS] = (tab, "info", points.message) if points.message else None
+    old = state.data_state()
+    state.update_data_state(
+        origin=src.with_standardize(False),
+        points=points,
+        version=old.version + 1,
+        status=Status(tab, "info", points.message) if points.message else None,
+    )
     if not from_editor:
         # A fresh table on the new data; edits made on the old data must not carry over.
-        state[_EDIT_BASE] = points
-        state[_EDIT_VERSION] = state.get(_EDIT_VERSION, 0) + 1
-    state[_SYNC] = src.with_standardize(bool(state.get(STANDARDIZE_KEY, False)))
+        state.update_data_state(edit_base=points, edit_version=old.edit_version + 1)
+    state.update_data_state(sync=src.with_standardize(bool(state.widget(STANDARDIZE_KEY, False))))
 
 
 def _refuse(tab: str, message: str) -> None:
     """Show message in tab; the active data stays as it was."""
-    st.session_state[_STATUS] = (tab, "error", message)
+    state.update_data_state(status=Status(tab, "error", message))
 
 
 def set_data_source(src: DataSource) -> str | None:
@@ -171,7 +150,7 @@ def set_data_source(src: DataSource) -> str | None:
     except DataError as error:
         return str(error)
     _activate(src, points, _tab_of(src))
-    st.session_state[_SYNC] = src
+    state.update_data_state(sync=src)
     return None
 
 
@@ -181,11 +160,11 @@ def current_data_source() -> DataSource:
     A source set but not yet shown by the widgets (a link, a lesson) is the active one already.
     """
     _init()
-    pending: DataSource | None = st.session_state.get(_SYNC)
-    if pending is not None:
-        return pending
-    origin: DataSource = st.session_state[_ORIGIN]
-    return origin.with_standardize(bool(st.session_state.get(STANDARDIZE_KEY, False)))
+    data = state.data_state()
+    if data.sync is not None:
+        return data.sync
+    assert data.origin is not None  # set by _init
+    return data.origin.with_standardize(bool(state.widget(STANDARDIZE_KEY, False)))
 
 
 def _tab_of(src: DataSource) -> str:
@@ -193,18 +172,17 @@ def _tab_of(src: DataSource) -> str:
 
 
 def _init() -> None:
-    state = st.session_state
-    if _ORIGIN not in state:
+    if state.data_state().origin is None:
         src = preset_source(DEFAULT_PRESET)
         _activate(src, resolve(src), "Preset")
-        state[_STATUS] = None
+        state.update_data_state(status=None)
 
 
 # ---- callbacks ----------------------------------------------------------------------------
 
 
 def _on_preset() -> None:
-    name = st.session_state.get(PRESET_KEY)
+    name = state.widget(PRESET_KEY)
     if name is None:
         return
     src = preset_source(name)
@@ -213,8 +191,7 @@ def _on_preset() -> None:
 
 def _generator_spec() -> GeneratorSpec:
     """The spec in the generator widgets (DataError for settings it refuses)."""
-    state = st.session_state
-    values = {field: state[key] for field, key in GEN_KEYS.items()}
+    values = {field: state.widget(key) for field, key in GEN_KEYS.items()}
     values["n"], values["seed"] = int(values["n"]), int(values["seed"])
     return GeneratorSpec(**values)
 
@@ -231,7 +208,7 @@ def _on_generator() -> None:
 
 def _on_new_sample() -> None:
     key = GEN_KEYS["seed"]
-    st.session_state[key] = (int(st.session_state[key]) + 1) % (MAX_SEED + 1)
+    state.set_widget(key, (int(state.widget(key)) + 1) % (MAX_SEED + 1))
     _on_generator()
 
 
@@ -244,7 +221,7 @@ def load_upload(data: bytes) -> tuple[CsvTable | None, str | None]:
 
 
 def _on_upload() -> None:
-    uploaded = st.session_state.get(UPLOAD_KEY)
+    uploaded = state.widget(UPLOAD_KEY)
     if uploaded is None:  # the file was removed: keep the data it gave
         return
     # A 5 MB file takes about half a second to read.
@@ -253,18 +230,18 @@ def _on_upload() -> None:
     if table is None:
         _refuse("Upload", error or "The file cannot be read.")
         return
-    st.session_state[_TABLE] = (uploaded.name, table)
-    st.session_state[XCOL_KEY], st.session_state[YCOL_KEY] = 0, 1
+    state.update_data_state(table=UploadedTable(uploaded.name, table))
+    state.set_widgets({XCOL_KEY: 0, YCOL_KEY: 1})
     _use_table()
 
 
 def _use_table() -> None:
-    stored: tuple[str, CsvTable] | None = st.session_state.get(_TABLE)
+    stored = state.data_state().table
     if stored is None:
         return
-    name, table = stored
-    x_col = int(st.session_state.get(XCOL_KEY, 0))
-    y_col = int(st.session_state.get(YCOL_KEY, 1))
+    name, table = stored.name, stored.table
+    x_col = int(state.widget(XCOL_KEY, 0))
+    y_col = int(state.widget(YCOL_KEY, 1))
     try:
         points = select_xy(table, x_col, y_col)
     except DataError as error:
@@ -274,7 +251,7 @@ def _use_table() -> None:
 
 
 def _on_edit() -> None:
-    st.session_state[_EDIT_PENDING] = True
+    state.update_data_state(edit_pending=True)
 
 
 def cell_text(value: float) -> str:
@@ -301,32 +278,31 @@ def table_points(table: pd.DataFrame) -> Points:
 
 def _sync_widgets() -> None:
     """Make the widgets show the source set since they were last drawn."""
-    state = st.session_state
-    src: DataSource | None = state.pop(_SYNC, None)
+    src = state.data_state().sync
     if src is None:
         return
-    state[PRESET_KEY] = src.preset if src.kind == "preset" else None
+    state.update_data_state(sync=None)
+    state.set_widget(PRESET_KEY, src.preset if src.kind == "preset" else None)
     if src.kind == "generator" and src.spec is not None:
         for field, key in GEN_KEYS.items():
-            state[key] = getattr(src.spec, field)
-    state[STANDARDIZE_KEY] = src.standardize
+            state.set_widget(key, getattr(src.spec, field))
+    state.set_widget(STANDARDIZE_KEY, src.standardize)
 
 
 def _defaults() -> None:
-    state = st.session_state
-    state.setdefault(PRESET_KEY, DEFAULT_PRESET)
+    state.default_widget(PRESET_KEY, DEFAULT_PRESET)
     spec = GeneratorSpec()
     for field, key in GEN_KEYS.items():
-        state.setdefault(key, getattr(spec, field))
-    state.setdefault(STANDARDIZE_KEY, False)
+        state.default_widget(key, getattr(spec, field))
+    state.default_widget(STANDARDIZE_KEY, False)
 
 
 def _status(tab: str) -> None:
-    status = st.session_state.get(_STATUS)
-    if status is None or status[0] != tab:
+    status = state.data_state().status
+    if status is None or status.tab != tab:
         return
-    show: Callable[[str], object] = st.error if status[1] == "error" else st.caption
-    show(escape_markdown(status[2]))
+    show: Callable[[str], object] = st.error if status.kind == "error" else st.caption
+    show(escape_markdown(status.text))
 
 
 def _preset_tab() -> None:
@@ -366,7 +342,7 @@ def _generator_tab() -> None:
     c1.number_input("Seed", 0, MAX_SEED, step=1, key=GEN_KEYS["seed"], on_change=_on_generator)
     c2.button(
         "New sample",
-        key="lrviz_data_new_sample",
+        key=state.NEW_SAMPLE,
         on_click=_on_new_sample,
         help="Same settings, next seed",
         width="stretch",
@@ -375,8 +351,8 @@ def _generator_tab() -> None:
 
 
 def _edit_tab() -> None:
-    state = st.session_state
-    base: Points = state[_EDIT_BASE]
+    base = state.data_state().edit_base
+    assert base is not None  # set with the first data
     if base.n > EDIT_MAX_ROWS:
         st.caption(
             f"The table is offered up to {EDIT_MAX_ROWS:,} points; this data has {base.n:,}. "
@@ -387,7 +363,7 @@ def _edit_tab() -> None:
     # stores 2.53), so what was typed is kept as typed and read by edited_points.
     edited = st.data_editor(
         edit_frame(base),
-        key=f"{EDITOR_KEY}_{state[_EDIT_VERSION]}",
+        key=state.editor_key(state.data_state().edit_version),
         num_rows="dynamic",
         hide_index=True,
         height=min(36 + 35 * (base.n + 1), 250),
@@ -398,14 +374,16 @@ def _edit_tab() -> None:
             "y": st.column_config.TextColumn("y", help="A number, e.g. 2.5, -3 or 2.5e3"),
         },
     )
-    if state.pop(_EDIT_PENDING, False):
+    if state.data_state().edit_pending:
+        state.update_data_state(edit_pending=False)
         try:
             points = table_points(edited)
         except DataError as error:
             _refuse("Edit", str(error))
         else:
             _activate(points_source(points, "edited"), points, "Edit", from_editor=True)
-    if state.get(_STATUS) is None and state[_ORIGIN].kind != "edited":
+    data = state.data_state()
+    if data.status is None and data.origin is not None and data.origin.kind != "edited":
         st.caption("Edit, add or delete rows; the run restarts on the edited data at once.")
     _status("Edit")
 
@@ -422,9 +400,10 @@ def _upload_tab() -> None:
         "A CSV file with x and y columns, comma or semicolon separated, up to "
         f"{upload_limit_text()}."
     )
-    stored: tuple[str, CsvTable] | None = st.session_state.get(_TABLE)
-    if stored is not None and stored[1].needs_choice:
-        names = stored[1].names
+    data = state.data_state()
+    stored = data.table
+    if stored is not None and stored.table.needs_choice:
+        names = stored.table.names
         c1, c2 = st.columns(2)
         for column, key, label in ((c1, XCOL_KEY, "x column"), (c2, YCOL_KEY, "y column")):
             column.selectbox(
@@ -434,29 +413,30 @@ def _upload_tab() -> None:
                 format_func=lambda i: names[i],
                 on_change=_use_table,
             )
-    if stored is not None and st.session_state[_ORIGIN].kind != "upload":
+    if stored is not None and data.origin is not None and data.origin.kind != "upload":
         st.button(
-            f"Use {escape_markdown(stored[0])} again",
-            key="lrviz_data_reuse",
+            f"Use {escape_markdown(stored.name)} again",
+            key=state.REUSE_UPLOAD,
             on_click=_use_table,
         )
     _status("Upload")
 
 
 def _standardize_ui(points: Points) -> bool:
-    state = st.session_state
-    if state.get(STANDARDIZE_KEY):
+    if state.widget(STANDARDIZE_KEY):
         # Refused before the toggle is drawn, so the toggle, the run and the link all say off.
         problem = standardize_problem(points.x)
         if problem:
-            state[STANDARDIZE_KEY] = False
-            state[_NO_SCALING] = (state[_VERSION], problem)
+            state.set_widget(STANDARDIZE_KEY, False)
+            version = state.data_state().version
+            state.update_data_state(no_scaling=ScalingRefused(version, problem))
     on = bool(st.toggle("Standardize x", key=STANDARDIZE_KEY, help="Train on z = (x − mean)/std"))
-    refused = state.get(_NO_SCALING)
-    if refused is not None and (on or refused[0] != state[_VERSION]):
-        del state[_NO_SCALING]
+    data = state.data_state()
+    refused = data.no_scaling
+    if refused is not None and (on or refused.version != data.version):
+        state.update_data_state(no_scaling=None)
     elif refused is not None:
-        st.warning(escape_markdown(refused[1]))
+        st.warning(escape_markdown(refused.text))
     raw = curvature(points.x, points.y).max_stable_lr
     if on:
         scaling = fit_scaling(points.x)
@@ -480,20 +460,21 @@ def build_active(points: Points, src: DataSource) -> ActiveData:
 
 def _active(standardized: bool) -> ActiveData:
     """The ActiveData for the current points and toggle, rebuilt only when either changed."""
-    state = st.session_state
-    version = state[_VERSION]
-    cached = state.get(_ACTIVE)
-    if cached is not None and cached[:2] == (version, standardized):
-        return cached[2]
-    src = state[_ORIGIN].with_standardize(standardized)
+    data = state.data_state()
+    version = data.version
+    cached = data.active
+    if cached is not None and (cached.version, cached.standardize) == (version, standardized):
+        return cached.data
+    assert data.origin is not None and data.points is not None  # set by _init
+    src = data.origin.with_standardize(standardized)
     try:
-        active = build_active(state[_POINTS], src)
+        active = build_active(data.points, src)
     except ValueError as error:  # make_dataset refusing standardized x; not expected
         if cached is None:
             raise
         st.error(f"This data cannot be trained on: {escape_markdown(str(error))}")
-        return cached[2]
-    state[_ACTIVE] = (version, standardized, active)
+        return cached.data
+    state.update_data_state(active=ActiveCache(version, standardized, active))
     return active
 
 
@@ -501,7 +482,6 @@ def data_ui() -> ActiveData:
     """Draw the Data section of the sidebar and return the data to train on."""
     _init()
     _defaults()
-    state = st.session_state
     with st.sidebar:
         st.subheader("Data")
         summary = st.empty()
@@ -517,7 +497,8 @@ def data_ui() -> ActiveData:
             _generator_tab()
         with tabs[3]:
             _upload_tab()
-        points: Points = state[_POINTS]
+        points = state.data_state().points
+        assert points is not None  # set by _init
         active = _active(_standardize_ui(points))
         with summary.container():
             st.caption(f"**Active:** {escape_markdown(active.source.describe())}")
@@ -549,7 +530,7 @@ def downloads_ui(active: ActiveData, history: History) -> None:
             data_bytes,
             "lrviz-data.csv",
             "text/csv",
-            key="lrviz_data_download_data",
+            key=state.DOWNLOAD_DATA,
             on_click="ignore",
             width="stretch",
         )
@@ -558,7 +539,7 @@ def downloads_ui(active: ActiveData, history: History) -> None:
             history_bytes,
             "lrviz-history.csv",
             "text/csv",
-            key="lrviz_data_download_history",
+            key=state.DOWNLOAD_HISTORY,
             on_click="ignore",
             width="stretch",
             help=f"epoch, w, b, loss, ∂L/∂w, ∂L/∂b{units}",

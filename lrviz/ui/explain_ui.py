@@ -30,6 +30,8 @@ from lrviz.explain import (
 from lrviz.explain.loss_node import SAME_NOTE
 from lrviz.figures.pull import plot_point_pull
 from lrviz.player.run import Run
+from lrviz.ui import state
+from lrviz.ui.state import DETAILS, DETAILS_EPOCH, DETAILS_PANEL, EXPLAIN_PANEL, table_key
 
 TABLE_ROWS = 50
 """Rows per page of the per-point and per-update tables."""
@@ -71,7 +73,7 @@ def explain_ui(
     selected: int | None = None,
     recorded: tuple[TrainState, StepRecord] | None = None,
     history: History | None = None,
-    key: str = "explain",
+    key: str = EXPLAIN_PANEL,
 ) -> int:
     """Draw the panel for the step taken at `epoch` (0 = the first step) and return point i.
 
@@ -140,10 +142,6 @@ def explain_ui(
     return point
 
 
-DETAILS_KEY = "lrviz_details"
-"""Session state: the switch that shows the tables of one chosen epoch."""
-
-
 def details_ui(data: Dataset, run: Run, point: int) -> None:
     """Below the player: every point, the gradient check and each update of one chosen epoch.
 
@@ -153,33 +151,33 @@ def details_ui(data: Dataset, run: Run, point: int) -> None:
     last = run.scene.last_epoch
     if not st.toggle(
         "Tables of one epoch: every point, the gradient check, each update",
-        key=DETAILS_KEY,
+        key=DETAILS,
         help="The chain-rule view in the player follows every frame; these tables are for one "
         "epoch you choose.",
     ):
         return
     epoch = int(
-        st.number_input(
-            f"Epoch to tabulate, 0 to {last}", 0, max(last, 0), key=f"{DETAILS_KEY}:epoch"
-        )
+        st.number_input(f"Epoch to tabulate, 0 to {last}", 0, max(last, 0), key=DETAILS_EPOCH)
     )
     s = run.settings
     history = run.scene.history
-    explain_ui(data, s.config, s.w0, s.b0, epoch, selected=point, history=history, key="details")
+    explain_ui(
+        data, s.config, s.w0, s.b0, epoch, selected=point, history=history, key=DETAILS_PANEL
+    )
 
 
 def _choose_point(pts: PerPoint, selected: int | None, key: str) -> int:
     """A selector over the points, moved to `selected` whenever the caller's choice changes."""
-    widget = f"{key}:point" if pts.n <= SELECTBOX_POINTS else f"{key}:point_number"
-    outside = f"{key}:point_outside"
-    if selected is not None and st.session_state.get(outside) != selected:
-        st.session_state[outside] = selected
-        st.session_state[widget] = int(selected)
-    chosen = st.session_state.get(widget, 0)
+    widget = table_key(key, "point" if pts.n <= SELECTBOX_POINTS else "point_number")
+    told = state.tables_state().told
+    if selected is not None and told.get(key) != selected:
+        state.update_tables_state(told={**told, key: selected})
+        state.set_widget(widget, int(selected))
+    chosen = state.widget(widget, 0)
     # The selectbox keeps a choice set from code as its label; once the data changes, that label
     # names no option and comes back as a str.
     if isinstance(chosen, bool) or not isinstance(chosen, int) or not 0 <= chosen < pts.n:
-        st.session_state[widget] = 0  # the data changed under the old choice
+        state.set_widget(widget, 0)  # the data changed under the old choice
     if pts.n <= SELECTBOX_POINTS:
         return int(
             st.selectbox(
@@ -197,11 +195,11 @@ def _choose_point(pts: PerPoint, selected: int | None, key: str) -> int:
 def _choose_update(rec: StepRecord, key: str) -> int:
     """Which of the epoch's updates to spell out; only asked when there is more than one."""
     count = len(rec.updates)
-    widget = f"{key}:update"
+    widget = table_key(key, "update")
     if count == 1:
         return 0
-    if not 0 <= st.session_state.get(widget, 0) < count:
-        st.session_state[widget] = 0
+    if not 0 <= state.widget(widget, 0) < count:
+        state.set_widget(widget, 0)
     label = f"Update (batch) to spell out, 0 to {count - 1}"
     return int(st.number_input(label, 0, count - 1, step=1, key=widget))
 
@@ -212,16 +210,18 @@ def _points_table(rec: StepRecord, pts: PerPoint, point: int, key: str) -> None:
         page = page_rows(pts.n, 0, TABLE_ROWS)
     else:
         modes = ["Points that pull hardest", "All points, by page"]
-        mode = st.radio("Rows", modes, horizontal=True, key=f"{key}:rows")
+        mode = st.radio("Rows", modes, horizontal=True, key=table_key(key, "rows"))
         if mode == modes[1]:
             last = pages(pts.n, TABLE_ROWS)
-            number = st.number_input(f"Page, 1 to {last}", 1, last, step=1, key=f"{key}:page")
+            number = st.number_input(
+                f"Page, 1 to {last}", 1, last, step=1, key=table_key(key, "page")
+            )
             page = page_rows(pts.n, int(number) - 1, TABLE_ROWS)
         else:
             page = top_rows(pts, TABLE_ROWS)
         st.caption(page.caption)
-    st.dataframe(table_columns(rec, page, pts), hide_index=True, key=f"{key}:table")
-    st.plotly_chart(plot_point_pull(rec, point, pts), key=f"{key}:pull")
+    st.dataframe(table_columns(rec, page, pts), hide_index=True, key=table_key(key, "table"))
+    st.plotly_chart(plot_point_pull(rec, point, pts), key=table_key(key, "pull"))
 
 
 def _updates_table(rec: StepRecord, key: str) -> None:
@@ -230,6 +230,8 @@ def _updates_table(rec: StepRecord, key: str) -> None:
     start = 0
     if count > TABLE_ROWS:
         last = pages(count, TABLE_ROWS)
-        number = st.number_input(f"Page, 1 to {last}", 1, last, step=1, key=f"{key}:upage")
+        number = st.number_input(f"Page, 1 to {last}", 1, last, step=1, key=table_key(key, "upage"))
         start = (int(number) - 1) * TABLE_ROWS
-    st.dataframe(update_table(rec, start, TABLE_ROWS), hide_index=True, key=f"{key}:updates")
+    st.dataframe(
+        update_table(rec, start, TABLE_ROWS), hide_index=True, key=table_key(key, "updates")
+    )

@@ -16,6 +16,7 @@ from lrviz.explain.numbers import fmt
 from lrviz.export import export_html
 from lrviz.player.run import Run
 from lrviz.ui.settings import OPTIMIZER_NAMES
+from lrviz.ui.state import EXPORT_HTML
 
 
 def export_title(run: Run, data_name: str) -> str:
@@ -58,7 +59,7 @@ def export_ui(data: Dataset, run: Run, data_name: str, standardized: bool = Fals
         lambda: html_page(data, run, data_name, standardized),
         file_name="lrviz-run.html",
         mime="text/html",
-        key="lrviz_export_html",
+        key=EXPORT_HTML,
         on_click="ignore",
         icon=":material/download:",
         help="One file with plotly inside: opens offline, with a slider and Play over the "

@@ -7,14 +7,12 @@ import streamlit as st
 from lrviz.data import escape_markdown
 from lrviz.player.run import RunSettings
 from lrviz.share.url_state import widget_values
+from lrviz.ui import state
 from lrviz.ui.compare_ui import set_pins
 from lrviz.ui.data_ui import set_data_source
 from lrviz.ui.scenarios import Lesson, data_label, lesson_pins, lessons
 from lrviz.ui.settings import DEFAULTS
 
-LESSON_KEY = "lrviz_lesson"
-"""Session state: key of the lesson last loaded."""
-_PROBLEM = "lrviz_lesson_problem"  # why the last click could not load its lesson (plain text)
 COLUMNS = 4
 
 
@@ -23,24 +21,22 @@ def load_lesson(key: str) -> None:
 
     Nothing changes if its data or pinned runs cannot be had; the reason is shown instead.
     """
-    state = st.session_state
     found = {lesson.key: lesson for lesson in lessons()}.get(key)
     if found is None:
         return
     try:
         pinned = lesson_pins(found)
     except ValueError as error:
-        state[_PROBLEM] = f"{found.title}: {error}"
+        state.update_lesson_state(problem=f"{found.title}: {error}")
         return
     problem = set_data_source(found.source)
     if problem:
-        state[_PROBLEM] = f"{found.title}: {problem}"
+        state.update_lesson_state(problem=f"{found.title}: {problem}")
         return
-    state.update(DEFAULTS)
-    state.update(widget_values(found.settings))
+    state.set_widgets(DEFAULTS)
+    state.set_widgets(widget_values(found.settings))
     set_pins(pinned)
-    state[LESSON_KEY] = key
-    state.pop(_PROBLEM, None)
+    state.update_lesson_state(key=key, problem="")
 
 
 def _same_run(a: RunSettings, b: RunSettings) -> bool:
@@ -49,7 +45,7 @@ def _same_run(a: RunSettings, b: RunSettings) -> bool:
 
 def active_lesson(settings: RunSettings, data_name: str) -> Lesson | None:
     """The lesson last loaded, while its data and settings are still the ones on screen."""
-    key = st.session_state.get(LESSON_KEY)
+    key = state.lesson_state().key
     for lesson in lessons():
         if lesson.key == key:
             same_data = data_label(lesson.source) == data_name
@@ -67,13 +63,13 @@ def gallery_ui(settings: RunSettings, data_name: str, columns: int = COLUMNS) ->
         for column, lesson in zip(st.columns(columns), row, strict=False):
             column.button(
                 lesson.title,
-                key=f"lrviz_lesson_{lesson.key}",
+                key=state.lesson_button_key(lesson.key),
                 on_click=load_lesson,
                 args=(lesson.key,),
                 help=lesson.caption,
                 width="stretch",
             )
-    problem = st.session_state.get(_PROBLEM)
+    problem = state.lesson_state().problem
     if problem:
         st.error(f"This lesson could not be loaded: {escape_markdown(problem)}")
     lesson = active_lesson(settings, data_name)

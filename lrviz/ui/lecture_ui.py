@@ -12,9 +12,8 @@ from dataclasses import replace
 import streamlit as st
 
 from lrviz.figures.theme import DEFAULT_THEME, Theme
-
-PRESENT_KEY = "present"
-"""Session-state key of the sidebar toggle (also set from the link's ``present=1``)."""
+from lrviz.ui import state
+from lrviz.ui.state import PRESENT as PRESENT_KEY
 
 LECTURE_SCALE = 1.25
 # The default theme already draws in the Okabe-Ito colours. A projector washes out pale tones,
@@ -78,17 +77,13 @@ _STYLE = """
 """
 
 
-def presenting() -> bool:
-    """True while presentation mode is on (the toggle, or the link's present=1)."""
-    return bool(st.session_state.get(PRESENT_KEY, False))
-
-
-def presentation_ui() -> Theme:
+def presentation_ui() -> tuple[bool, Theme]:
     """Draw the toggle at the top of the sidebar; in presentation mode restyle the page.
 
-    Returns the theme the charts are to use. Call before anything else goes in the sidebar.
+    Returns (presenting, the theme the charts are to use), read once for the whole page run.
+    Call before anything else goes in the sidebar.
     """
-    st.session_state.setdefault(PRESENT_KEY, False)
+    state.default_widget(PRESENT_KEY, False)
     st.sidebar.toggle(
         "Presentation mode",
         key=PRESENT_KEY,
@@ -97,9 +92,9 @@ def presentation_ui() -> Theme:
         "speed, C chain rule, 1-9 and 0 lessons. "
         "Shared links keep it (present=1).",
     )
-    if not presenting():
+    if not state.presenting():
         st.set_page_config(initial_sidebar_state="auto")
-        return DEFAULT_THEME
+        return False, DEFAULT_THEME
     st.set_page_config(initial_sidebar_state="collapsed")
     st.html(_STYLE)
-    return LECTURE_THEME
+    return True, LECTURE_THEME

@@ -14,28 +14,24 @@ from typing import Any
 import streamlit as st
 
 from lrviz.explain.live import point_data, replay
-from lrviz.player.component import PLAYER_KEY, player_ui, screen_ui
+from lrviz.player.component import player_ui, screen_ui
 from lrviz.player.cursor import shown_epoch
 from lrviz.player.mark import encode_mark, mark_of, picked_point
 from lrviz.player.run import Run
+from lrviz.ui import state
 from lrviz.ui.gallery_ui import load_lesson
-from lrviz.ui.lecture_ui import presenting
 from lrviz.ui.scenarios import Lesson, lessons
 from lrviz.ui.share_ui import link_epoch, write_link_ui
+from lrviz.ui.state import PAGE_BANNER as PAGE_BANNER_KEY
+from lrviz.ui.state import Follow
 from lrviz.ui.status import banner
-
-FOLLOW_KEY = "lrviz_follow"
-"""Session state: (view, point index) the chain-rule view follows; point 0 for a new run."""
-PAGE_BANNER_KEY = "lrviz_banner"
-"""Key of the container of the page's banner; the player hides it while it hides the future."""
-_FULL_RUN = "lrviz_full_run"  # set by a callback whose change needs the whole page run again
 
 
 def followed(view: str, n: int) -> int:
     """The point (0 … n-1) followed in run `view`: the last choice for it, else point 0."""
-    stored = st.session_state.get(FOLLOW_KEY)
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == view:
-        point = stored[1]
+    stored = state.follow()
+    if stored is not None and stored.view == view:
+        point = stored.point
         if isinstance(point, int) and not isinstance(point, bool) and 0 <= point < n:
             return point
     return 0
@@ -43,35 +39,35 @@ def followed(view: str, n: int) -> int:
 
 def _on_point(view: str) -> None:
     """Callback: the player chose a point to follow (a click on the fit panel or its menu)."""
-    point = picked_point(st.session_state.get(PLAYER_KEY))
+    point = picked_point(state.player_state())
     if point is not None:
-        st.session_state[FOLLOW_KEY] = (view, point)
+        state.set_follow(Follow(view, point))
 
 
 def _needs_full_run(callback: Callable[[], None]) -> Callable[[], None]:
     def run_then_flag() -> None:
         callback()
-        st.session_state[_FULL_RUN] = True
+        state.update_page_state(full_run=True)
 
     return run_then_flag
 
 
 def _on_lesson() -> None:
     """Callback: a lesson picked in the player's menu (or by its number key) loads at once."""
-    state = st.session_state.get(PLAYER_KEY)
-    key = state.get("lesson") if isinstance(state, Mapping) else None
+    reported = state.player_state()
+    key = reported.get("lesson") if isinstance(reported, Mapping) else None
     if isinstance(key, str):
         load_lesson(key)
-        st.session_state[_FULL_RUN] = True
+        state.update_page_state(full_run=True)
 
 
 # A point's numbers for every epoch: made once per (run, point), shared by the session's reruns.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _point_bytes(run_id: str, point: int, _run: Run) -> bytes:
+def _point_bytes(view: str, point: int, _run: Run) -> bytes:
     scene = _run.scene
     s = _run.settings
     rp = replay(scene.data, s.config, s.w0, s.b0, scene.last_epoch, scene.history)
-    return encode_mark(run_id, mark_of(scene.data, point), point_data(rp, scene.data, point))
+    return encode_mark(view, mark_of(scene.data, point), point_data(rp, scene.data, point))
 
 
 def _stage_banners(run: Run) -> list[dict[str, Any]]:
@@ -93,7 +89,7 @@ def _stage_banners(run: Run) -> list[dict[str, Any]]:
     return out
 
 
-def screen_data(run: Run, view: str, lesson: Lesson | None) -> dict[str, Any]:
+def screen_data(run: Run, view: str, lesson: Lesson | None, presenting: bool) -> dict[str, Any]:
     """What the player shows about the page rather than the run's numbers: the banner at each
     stage, the lesson's title and caption, the gallery's lessons, presentation mode."""
     return {
@@ -101,16 +97,16 @@ def screen_data(run: Run, view: str, lesson: Lesson | None) -> dict[str, Any]:
         "banners": _stage_banners(run),
         "lesson": None if lesson is None else {"title": lesson.title, "caption": lesson.caption},
         "lessons": [{"key": x.key, "title": x.title} for x in lessons()],
-        "present": presenting(),
+        "present": presenting,
     }
 
 
 def live_epoch(run: Run, view: str) -> int:
     """The epoch the server takes to be on screen: the player's report, else the link's."""
     last = run.scene.last_epoch
-    player_state = st.session_state.get(PLAYER_KEY)
-    epoch = shown_epoch(player_state, view, last)
-    return link_epoch(view, epoch, last, player_state)
+    reported = state.player_state()
+    epoch = shown_epoch(reported, view, last)
+    return link_epoch(view, epoch, last, reported)
 
 
 def live_player_ui(
@@ -136,12 +132,12 @@ def live_player_ui(
         on_lesson=_on_lesson,
     )
     write_link_ui(link(epoch))
-    if st.session_state.pop(_FULL_RUN, False):
+    if state.page_state().full_run:
+        state.update_page_state(full_run=False)
         st.rerun(scope="app")
 
 
 __all__ = [
-    "FOLLOW_KEY",
     "PAGE_BANNER_KEY",
     "followed",
     "live_epoch",

@@ -12,12 +12,10 @@ from lrviz.figures.theme import Theme
 from lrviz.player.payload import encode, payload, payload_key
 from lrviz.player.run import Run, RunSettings, capped, make_run, run_id, updates_per_epoch
 from lrviz.share.url_state import widget_values
+from lrviz.ui import state
 from lrviz.ui.settings import restore_settings
 from lrviz.ui.shared_runs import shared
-
-_RUN_KEY = "lrviz_run"
-_REFUSED = "lrviz_run_refused"  # (view of the run kept on screen, plain-text reason)
-_RESTORING = "lrviz_run_restoring"  # True while a rerun puts the sidebar back after a refusal
+from lrviz.ui.state import Refused
 
 
 class Current(NamedTuple):
@@ -43,9 +41,10 @@ def current_run_ui(
     rerun), so the sidebar, the run on screen and the URL agree. With no good run on this data,
     the default settings are used. Training shows a spinner naming the work.
     """
-    state = st.session_state
-    previous: Current | None = state.get(_RUN_KEY)
-    restoring = bool(state.pop(_RESTORING, False))
+    previous = state.run_on_screen()
+    restoring = state.refusal_state().restoring
+    if restoring:
+        state.update_refusal_state(restoring=False)
     if settings is None:
         if previous is not None:
             return previous
@@ -62,9 +61,8 @@ def current_run_ui(
         if kept is not None and not restoring:
             # Put the sidebar back to the run kept on screen, then draw the page again, so
             # the sidebar, the run and the URL agree. One rerun: a second refusal stops here.
-            state[_RUN_KEY] = kept
-            state[_REFUSED] = (kept.view, reason)
-            state[_RESTORING] = True
+            state.set_run_on_screen(kept)
+            state.update_refusal_state(refused=Refused(kept.view, reason), restoring=True)
             restore_settings(widget_values(kept.run.settings))
             st.rerun()
         st.error(escape_markdown(reason))
@@ -72,8 +70,8 @@ def current_run_ui(
             raise
         current = kept
     else:
-        state.pop(_REFUSED, None)
-    state[_RUN_KEY] = current
+        state.update_refusal_state(refused=None)
+    state.set_run_on_screen(current)
     return current
 
 
@@ -107,13 +105,13 @@ def _plain(error: Exception) -> str:
 
 def _refusal_ui(view: str) -> None:
     """The reason the last settings were refused, while the run kept in their place is shown."""
-    stored = st.session_state.get(_REFUSED)
+    stored = state.refusal_state().refused
     if stored is None:
         return
-    if stored[0] != view:
-        del st.session_state[_REFUSED]
+    if stored.view != view:
+        state.update_refusal_state(refused=None)
         return
-    st.error(escape_markdown(stored[1]))
+    st.error(escape_markdown(stored.reason))
 
 
 def _work_words(data: Dataset, settings: RunSettings) -> str:

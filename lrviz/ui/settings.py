@@ -19,8 +19,27 @@ import streamlit as st
 from lrviz.core import LOSSES, Curvature, Dataset, TrainConfig
 from lrviz.data import escape_markdown
 from lrviz.explain.numbers import fmt
-from lrviz.player.component import PLAYER_KEY
 from lrviz.player.run import MAX_EPOCHS, Run, RunSettings, start_problem, work_budget
+from lrviz.ui import state
+from lrviz.ui.state import (
+    B0,
+    BATCH_MODE,
+    BATCH_SIZE,
+    BETA1,
+    BETA2,
+    EPOCHS,
+    EPS,
+    HUBER_DELTA,
+    LOSS,
+    LR,
+    LR_TEXT,
+    MOMENTUM,
+    OPTIMIZER,
+    SEED,
+    W0,
+    LrProblem,
+    SettingsNotes,
+)
 
 # Learning rates on a log scale from 1e-8 to 2: 1, 1.5, 2, 3, ... 9 per decade, so the article's
 # 0.01, the limit's neighbours 0.08 and 0.09, and round values a teacher types are all there;
@@ -57,29 +76,22 @@ BETA2_CHOICES = (0.9, 0.99, 0.999, 0.9999)
 EPS_CHOICES = (1e-10, 1e-8, 1e-6, 1e-4)
 DEFAULTS: Mapping[str, object] = MappingProxyType(
     {
-        "w0": 0.0,
-        "b0": 0.0,
-        "lr": 0.01,
-        "epochs": 1000,
-        "optimizer": "gd",
-        "momentum": 0.9,
-        "beta1": 0.9,
-        "beta2": 0.999,
-        "eps": 1e-8,
-        "batch_mode": BATCH_MODES[0],
-        "batch_size": 2,
-        "seed": 0,
-        "loss": "mse",
-        "huber_delta": 1.0,
+        W0: 0.0,
+        B0: 0.0,
+        LR: 0.01,
+        EPOCHS: 1000,
+        OPTIMIZER: "gd",
+        MOMENTUM: 0.9,
+        BETA1: 0.9,
+        BETA2: 0.999,
+        EPS: 1e-8,
+        BATCH_MODE: BATCH_MODES[0],
+        BATCH_SIZE: 2,
+        SEED: 0,
+        LOSS: "mse",
+        HUBER_DELTA: 1.0,
     }
 )
-
-
-_NOTES = "lrviz_settings_notes"  # (settings the notes are about, tuple of plain-text notes)
-_GOOD_START = "lrviz_settings_good_start"  # (w0, b0) of the last start accepted
-_LR_TEXT = "lr_text"  # the typed-α box
-_LR_PROBLEM = "lrviz_settings_lr_problem"  # why the last typed α was refused (plain text)
-_RESTORE = "lrviz_settings_restore"  # widget values to put back before the widgets are drawn
 
 
 def _lr_label(lr: float) -> str:
@@ -108,18 +120,17 @@ def parse_lr(text: str) -> tuple[float | None, str]:
 
 
 def _on_lr_text() -> None:
-    state = st.session_state
-    value, why = parse_lr(str(state.get(_LR_TEXT, "")))
+    value, why = parse_lr(str(state.widget(LR_TEXT, "")))
     if value is not None:
-        state["lr"] = value
+        state.set_widget(LR, value)
     # Shown while α stays what it was when the typing was refused.
-    state[_LR_PROBLEM] = (why, state["lr"])
+    state.update_settings_state(lr_problem=LrProblem(why, state.widget(LR)))
 
 
 def restore_settings(values: Mapping[str, object]) -> None:
     """Put these widget values back at the start of the next script run (safe after the widgets
     were drawn): for a run refused after its settings were read."""
-    st.session_state[_RESTORE] = dict(values)
+    state.update_settings_state(restore=dict(values))
 
 
 def snap(value: float) -> float:
@@ -132,71 +143,71 @@ def snap(value: float) -> float:
 
 def apply_pick() -> None:
     """Callback for a click on the contour: start the run from the clicked (w, b)."""
-    state = st.session_state.get(PLAYER_KEY)
-    pick = state.get("pick") if hasattr(state, "get") else None
+    reported = state.player_state()
+    pick = reported.get("pick") if isinstance(reported, Mapping) else None
     if not isinstance(pick, dict):
         return
     w, b = pick.get("w"), pick.get("b")
     if isinstance(w, int | float) and isinstance(b, int | float):
-        st.session_state["w0"] = snap(float(w))
-        st.session_state["b0"] = snap(float(b))
+        state.set_widgets({W0: snap(float(w)), B0: snap(float(b))})
 
 
 def _init_state() -> None:
-    state = st.session_state
     for key, value in DEFAULTS.items():
-        state.setdefault(key, value)
-    restore = state.pop(_RESTORE, None)
-    if isinstance(restore, Mapping):
-        state.update(restore)
-    lr = state["lr"]
+        state.default_widget(key, value)
+    restore = state.settings_state().restore
+    if restore is not None:
+        state.update_settings_state(restore=None)
+        state.set_widgets(restore)
+    lr = state.widget(LR)
     if isinstance(lr, bool) or not isinstance(lr, int | float) or not LR_MIN <= lr <= LR_MAX:
-        state["lr"] = DEFAULTS["lr"]
-    if state["loss"] not in LOSSES:
-        state["loss"] = DEFAULTS["loss"]
-    delta = state["huber_delta"]
+        state.set_widget(LR, DEFAULTS[LR])
+    if state.widget(LOSS) not in LOSSES:
+        state.set_widget(LOSS, DEFAULTS[LOSS])
+    delta = state.widget(HUBER_DELTA)
     if isinstance(delta, bool) or not isinstance(delta, int | float):
-        state["huber_delta"] = DEFAULTS["huber_delta"]
+        state.set_widget(HUBER_DELTA, DEFAULTS[HUBER_DELTA])
     elif not DELTA_MIN <= delta <= DELTA_MAX:  # nan included: it fails both comparisons
-        state["huber_delta"] = min(max(delta, DELTA_MIN), DELTA_MAX) if delta == delta else 1.0
+        clamped = min(max(delta, DELTA_MIN), DELTA_MAX) if delta == delta else 1.0
+        state.set_widget(HUBER_DELTA, clamped)
 
 
 def batch_of(values: Mapping[str, object], n: int) -> int | None:
     """The batch size the widget values ask for on n points: None for the full batch."""
-    mode = values.get("batch_mode", BATCH_MODES[0])
+    mode = values.get(BATCH_MODE, BATCH_MODES[0])
     if mode == BATCH_MODES[1]:
-        return max(1, min(int(values.get("batch_size", 1)), max(n, 1)))  # type: ignore[call-overload]
+        return max(1, min(int(values.get(BATCH_SIZE, 1)), max(n, 1)))  # type: ignore[call-overload]
     return 1 if mode == BATCH_MODES[2] else None
 
 
 def settings_of(values: Mapping[str, object], n: int) -> RunSettings:
     """The run the widget values (keys of DEFAULTS) ask for on n points; ValueError if the core
     refuses them. The sidebar builds its run with this, from what its widgets return."""
-    optimizer = str(values["optimizer"])
+    optimizer = str(values[OPTIMIZER])
     extra: dict[str, float] = {}
     if optimizer in ("momentum", "nesterov"):
-        extra["momentum"] = float(values["momentum"])  # type: ignore[arg-type]
+        extra.update(momentum=float(values[MOMENTUM]))  # type: ignore[arg-type]
     if optimizer == "adam":
-        for name in ("beta1", "beta2", "eps"):
-            extra[name] = float(values[name])  # type: ignore[arg-type]
+        for name, key in (("beta1", BETA1), ("beta2", BETA2), ("eps", EPS)):
+            extra[name] = float(values[key])  # type: ignore[arg-type]
     batch_size = batch_of(values, n)
-    loss = str(values.get("loss", "mse"))
+    loss = str(values.get(LOSS, "mse"))
     # δ only shapes Huber: other losses keep the default, so runs that differ only in a δ
     # they do not use are one run (same run id, same link).
-    delta = float(values.get("huber_delta", 1.0)) if loss == "huber" else 1.0  # type: ignore[arg-type]
+    delta = float(values.get(HUBER_DELTA, 1.0)) if loss == "huber" else 1.0  # type: ignore[arg-type]
     config = TrainConfig(
-        lr=float(values["lr"]),  # type: ignore[arg-type]
+        lr=float(values[LR]),  # type: ignore[arg-type]
         optimizer=optimizer,
         batch_size=batch_size,
-        seed=int(values["seed"]),  # type: ignore[call-overload]
+        seed=int(values[SEED]),  # type: ignore[call-overload]
         loss=loss,
         huber_delta=delta,
         **extra,
     )
     return RunSettings(
-        w0=float(values["w0"]),  # type: ignore[arg-type]
-        b0=float(values["b0"]),  # type: ignore[arg-type]
-        epochs=int(values["epochs"]),  # type: ignore[call-overload]
+        w0=float(values[W0]),  # type: ignore[arg-type]
+        b0=float(values[B0]),  # type: ignore[arg-type]
+        epochs=int(values[EPOCHS]),  # type: ignore[call-overload]
         config=config,
     )
 
@@ -216,39 +227,38 @@ def settle_values(
     changes: dict[str, object] = {}
     notes: list[str] = []
     if data is not None:
-        problem = start_problem(data, float(values["w0"]), float(values["b0"]))  # type: ignore[arg-type]
+        problem = start_problem(data, float(values[W0]), float(values[B0]))  # type: ignore[arg-type]
         if problem:
             good = good_start if not start_problem(data, *good_start) else (0.0, 0.0)
-            changes["w0"], changes["b0"] = good
+            changes[W0], changes[B0] = good
             notes.append(f"{problem} Starting from ({fmt(good[0])}, {fmt(good[1])}) instead.")
-    epochs = int(values["epochs"])  # type: ignore[call-overload]
+    epochs = int(values[EPOCHS])  # type: ignore[call-overload]
     if 0 <= epochs <= MAX_EPOCHS:
-        loss = str(values.get("loss", "mse"))
+        loss = str(values.get(LOSS, "mse"))
         budget = work_budget(n, batch_of(values, n), epochs, loss=loss if loss in LOSSES else "mse")
         if budget.capped:
-            changes["epochs"] = budget.epochs
+            changes[EPOCHS] = budget.epochs
             notes.append(budget.message)
     return changes, notes
 
 
 def _settle(n: int, data: Dataset | None) -> list[str]:
     """Apply settle_values to the widget values, before the widgets are drawn."""
-    state = st.session_state
-    values = {key: state[key] for key in DEFAULTS}
-    changes, notes = settle_values(values, n, data, state.get(_GOOD_START, (0.0, 0.0)))
-    state.update(changes)
-    state[_GOOD_START] = (float(state["w0"]), float(state["b0"]))
+    values = {key: state.widget(key) for key in DEFAULTS}
+    changes, notes = settle_values(values, n, data, state.settings_state().good_start)
+    state.set_widgets(changes)
+    state.update_settings_state(good_start=(float(state.widget(W0)), float(state.widget(B0))))
     return notes
 
 
 def _remember_notes(settings: RunSettings | None, notes: list[str]) -> None:
     """Keep notes for these settings; drop older notes once the settings have changed."""
-    state = st.session_state
     key = None if settings is None else _notes_key(settings)
+    stored = state.settings_state().notes
     if notes:
-        state[_NOTES] = (key, tuple(notes))
-    elif state.get(_NOTES) is not None and state[_NOTES][0] != key:
-        del state[_NOTES]
+        state.update_settings_state(notes=SettingsNotes(key, tuple(notes)))
+    elif stored is not None and stored.about != key:
+        state.update_settings_state(notes=None)
 
 
 def _notes_key(settings: RunSettings) -> tuple[object, ...]:
@@ -257,8 +267,8 @@ def _notes_key(settings: RunSettings) -> tuple[object, ...]:
 
 def settings_notes(run: Run) -> tuple[str, ...]:
     """What the sidebar changed to make the run on screen (plain text), and the run's own cut."""
-    stored = st.session_state.get(_NOTES)
-    notes = stored[1] if stored is not None and stored[0] == _notes_key(run.settings) else ()
+    stored = state.settings_state().notes
+    notes = stored.texts if stored is not None and stored.about == _notes_key(run.settings) else ()
     if run.note and run.note not in notes:
         notes = (*notes, run.note)
     return notes
@@ -274,30 +284,29 @@ def settings_notes_ui(run: Run) -> None:
 def _optimizer_ui(optimizer: str) -> dict[str, float]:
     if optimizer in ("momentum", "nesterov"):
         beta = st.slider(
-            "Momentum β", 0.0, 0.99, step=0.01, key="momentum", help="Fraction of the velocity kept"
+            "Momentum β", 0.0, 0.99, step=0.01, key=MOMENTUM, help="Fraction of the velocity kept"
         )
-        return {"momentum": beta}
+        return {MOMENTUM: beta}
     if optimizer == "adam":
-        beta1 = st.slider("β₁ (first moment)", 0.0, 0.99, step=0.01, key="beta1")
-        beta2 = st.select_slider("β₂ (second moment)", BETA2_CHOICES, key="beta2")
-        eps = st.select_slider("ε", EPS_CHOICES, key="eps", format_func=fmt)
-        return {"beta1": beta1, "beta2": beta2, "eps": eps}
+        beta1 = st.slider("β₁ (first moment)", 0.0, 0.99, step=0.01, key=BETA1)
+        beta2 = st.select_slider("β₂ (second moment)", BETA2_CHOICES, key=BETA2)
+        eps = st.select_slider("ε", EPS_CHOICES, key=EPS, format_func=fmt)
+        return {BETA1: beta1, BETA2: beta2, EPS: eps}
     return {}
 
 
 def _batch_ui(n: int) -> tuple[str, int, int]:
     """(batch mode, points per batch, shuffle seed) as the widgets say."""
-    state = st.session_state
-    mode = str(st.radio("Batch", BATCH_MODES, key="batch_mode", horizontal=True))
+    mode = str(st.radio("Batch", BATCH_MODES, key=BATCH_MODE, horizontal=True))
     if mode == BATCH_MODES[0]:
-        return mode, int(state["batch_size"]), int(state["seed"])
+        return mode, int(state.widget(BATCH_SIZE)), int(state.widget(SEED))
     if mode == BATCH_MODES[1]:
-        if state["batch_size"] > n:
-            state["batch_size"] = n
-        size = int(st.number_input("Points per batch", 1, max(n, 1), step=1, key="batch_size"))
+        if state.widget(BATCH_SIZE) > n:
+            state.set_widget(BATCH_SIZE, n)
+        size = int(st.number_input("Points per batch", 1, max(n, 1), step=1, key=BATCH_SIZE))
     else:
         size = 1
-    seed = int(st.number_input("Shuffle seed", 0, 2**31 - 1, step=1, key="seed"))
+    seed = int(st.number_input("Shuffle seed", 0, 2**31 - 1, step=1, key=SEED))
     return mode, size, seed
 
 
@@ -330,15 +339,13 @@ def stable_limit_text(lr: float, curv: Curvature, loss: str, delta: float = 1.0)
 
 
 def _stable_limit_caption(lr: float, curv: Curvature) -> None:
-    state = st.session_state
-    loss = str(state.get("loss", "mse"))
-    text = stable_limit_text(lr, curv, loss, float(state.get("huber_delta", 1.0)))
-    optimizer = state.get("optimizer", "gd")
-    if loss != "mae" and (
-        optimizer != "gd" or state.get("batch_mode", BATCH_MODES[0]) != BATCH_MODES[0]
-    ):
+    loss = str(state.widget(LOSS, "mse"))
+    text = stable_limit_text(lr, curv, loss, float(state.widget(HUBER_DELTA, 1.0)))
+    optimizer = state.widget(OPTIMIZER, "gd")
+    batches = state.widget(BATCH_MODE, BATCH_MODES[0]) != BATCH_MODES[0]
+    if loss != "mae" and (optimizer != "gd" or batches):
         what = [] if optimizer == "gd" else [OPTIMIZER_NAMES.get(optimizer, optimizer)]
-        if state.get("batch_mode", BATCH_MODES[0]) != BATCH_MODES[0]:
+        if batches:
             what.append("mini-batches")
         text += (
             f" That bound is for plain full-batch gradient descent only: "
@@ -353,21 +360,21 @@ def _loss_ui() -> tuple[str, float]:
         st.radio(
             "Loss",
             tuple(LOSS_CHOICES),
-            key="loss",
+            key=LOSS,
             horizontal=True,
             format_func=LOSS_CHOICES.get,
             help="The loss node of the chain: only ∂L/∂ŷ changes with it",
         )
     )
     if loss != "huber":
-        return loss, float(st.session_state["huber_delta"])
+        return loss, float(state.widget(HUBER_DELTA))
     delta = st.number_input(
         "Huber δ (width of the quadratic band, in y's units)",
         DELTA_MIN,
         DELTA_MAX,
         step=0.1,
         format="%g",
-        key="huber_delta",
+        key=HUBER_DELTA,
         help="Residuals within ±δ are squared (halved); beyond it they count linearly",
     )
     return loss, float(delta)
@@ -375,21 +382,20 @@ def _loss_ui() -> tuple[str, float]:
 
 def _lr_ui(curv: Curvature) -> float:
     """The learning-rate slider (stops 1e-8 … 2) and a box to type any α in LR_MIN … LR_MAX."""
-    state = st.session_state
-    lr = float(state["lr"])
+    lr = float(state.widget(LR))
     # A typed or linked α that is no stop joins the stops, so the slider can show it.
     choices = tuple(sorted({*LR_CHOICES, lr}))
-    lr = st.select_slider("Learning rate α (log scale)", choices, key="lr", format_func=_lr_label)
-    state[_LR_TEXT] = lr_text(lr)
+    lr = st.select_slider("Learning rate α (log scale)", choices, key=LR, format_func=_lr_label)
+    state.set_widget(LR_TEXT, lr_text(lr))
     st.text_input(
         "Or type α",
-        key=_LR_TEXT,
+        key=LR_TEXT,
         on_change=_on_lr_text,
         help=f"Any α from {fmt(LR_MIN)} to {fmt(LR_MAX)}, e.g. 1.33e-6 or 0.0123",
     )
-    problem = state.get(_LR_PROBLEM)
-    if problem and problem[0] and problem[1] == lr:
-        st.error(escape_markdown(problem[0]))
+    problem = state.settings_state().lr_problem
+    if problem is not None and problem.text and problem.lr == lr:
+        st.error(escape_markdown(problem.text))
     _stable_limit_caption(lr, curv)
     return float(lr)
 
@@ -418,21 +424,22 @@ def _settings_widgets(n: int, curv: Curvature) -> RunSettings | None:
             START_LIMIT,
             step=0.1,
             format="%g",
-            key="w0",
+            key=W0,
             help="Or click on the contour panel to start there",
         )
-        b0 = c2.number_input("Start b₀", -START_LIMIT, START_LIMIT, step=0.1, format="%g", key="b0")
+        b0 = c2.number_input("Start b₀", -START_LIMIT, START_LIMIT, step=0.1, format="%g", key=B0)
         loss, delta = _loss_ui()
         lr = _lr_ui(curv)
-        epochs = int(st.number_input("Epoch budget", 0, MAX_EPOCHS, step=100, key="epochs"))
+        epochs = int(st.number_input("Epoch budget", 0, MAX_EPOCHS, step=100, key=EPOCHS))
         optimizer = st.selectbox(
-            "Optimizer", tuple(OPTIMIZER_NAMES), key="optimizer", format_func=OPTIMIZER_NAMES.get
+            "Optimizer", tuple(OPTIMIZER_NAMES), key=OPTIMIZER, format_func=OPTIMIZER_NAMES.get
         )
         extra = _optimizer_ui(optimizer)
         mode, size, seed = _batch_ui(n)
-        values = {"w0": w0, "b0": b0, "lr": lr, "epochs": epochs, "optimizer": optimizer}
-        values.update(extra, batch_mode=mode, batch_size=size, seed=seed)
-        values.update(loss=loss, huber_delta=delta)
+        values = {W0: w0, B0: b0, LR: lr, EPOCHS: epochs, OPTIMIZER: optimizer}
+        values.update(extra)
+        values.update({BATCH_MODE: mode, BATCH_SIZE: size, SEED: seed})
+        values.update({LOSS: loss, HUBER_DELTA: delta})
         try:
             return settings_of(values, n)
         except ValueError as error:

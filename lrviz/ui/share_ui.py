@@ -17,20 +17,15 @@ import streamlit as st
 from lrviz.data import escape_markdown
 from lrviz.player.cursor import read_cursor
 from lrviz.player.run import RunSettings
-from lrviz.share.link_probe import PROBE_KEY, dropped_notice, probe_ui
+from lrviz.share.link_probe import dropped_notice, probe_ui
 from lrviz.share.url_state import LESSON_KEYS, LESSON_PARAM, from_params, quoted, to_params
+from lrviz.ui import state
 from lrviz.ui.compare_ui import apply_pin_params, pin_params
 from lrviz.ui.data_ui import current_data_source
-from lrviz.ui.gallery_ui import LESSON_KEY as LESSON_STATE
 from lrviz.ui.gallery_ui import active_lesson, load_lesson
-from lrviz.ui.lecture_ui import PRESENT_KEY
 from lrviz.ui.scenarios import data_label, lessons
+from lrviz.ui.state import LinkEpoch, Notices
 
-_LOADED = "lrviz_link_loaded"  # True once this session has read its link
-_NOTICES = "lrviz_link_notices"  # (view or None, tuple of plain-text notices)
-_EPOCH = "lrviz_link_epoch"  # (view or None, epoch) asked for by the link, until the player moves
-_BARE = "lrviz_link_bare"  # True when the session opened with no parameters (maybe dropped)
-_PROBED = "lrviz_link_probed"  # True once a dropped link was announced
 MAX_NOTICES = 8
 
 
@@ -43,18 +38,16 @@ def read_link_ui(
     data_keys: parameters the data source reads, handed to apply_data (which sets the data and
     returns plain-text notices).
     """
-    state = st.session_state
-    if state.get(_LOADED):
+    if state.link_state().loaded:
         return
-    state[_LOADED] = True
     params = {str(k): str(v) for k, v in st.query_params.to_dict().items()}
-    state[_BARE] = not params
+    state.update_link_state(loaded=True, bare=not params)
     parsed = from_params(params, other_keys=(*data_keys, *LESSON_KEYS))
     # The lesson first (its data, settings and pins); what else the link says comes on top.
     notices = _apply_lesson(params.get(LESSON_PARAM))
-    state.update(parsed.values)
+    state.set_widgets(parsed.values)
     if parsed.present is not None:
-        state[PRESENT_KEY] = parsed.present
+        state.set_widget(state.PRESENT, parsed.present)
     notices += parsed.notices
     if apply_data is not None and any(k in params for k in data_keys):
         try:
@@ -66,9 +59,9 @@ def read_link_ui(
     except Exception as error:  # a link must never break the page
         notices.append(f"The pinned runs in the link were ignored ({type(error).__name__}).")
     if notices:
-        state[_NOTICES] = (None, tuple(notices))
+        state.update_link_state(notices=Notices(None, tuple(notices)))
     if parsed.epoch:
-        state[_EPOCH] = (None, parsed.epoch)
+        state.update_link_state(epoch=LinkEpoch(None, parsed.epoch))
 
 
 def _apply_lesson(key: str | None) -> list[str]:
@@ -87,43 +80,41 @@ def _apply_lesson(key: str | None) -> list[str]:
 
 def link_epoch(view: str, epoch: int, last: int, player_state: object) -> int:
     """The epoch to show: the link's, for the run it opened, until the player reports one."""
-    state = st.session_state
-    pending = state.get(_EPOCH)
+    pending = state.link_state().epoch
     if pending is None:
         return epoch
-    owner, wanted = pending
+    owner, wanted = pending.view, pending.epoch
     cursor = read_cursor(player_state)
     if (owner is not None and owner != view) or (cursor is not None and cursor.run == view):
-        del state[_EPOCH]  # the settings changed, or the player took over
+        state.update_link_state(epoch=None)  # the settings changed, or the player took over
         return epoch
     if owner is None:
-        state[_EPOCH] = (view, wanted)
+        state.update_link_state(epoch=LinkEpoch(view, wanted))
         if wanted > last:
             _add_notice(f"The link asks for epoch {wanted:,}; this run ends at {last:,}.")
     return min(wanted, last)
 
 
 def _add_notice(text: str) -> None:
-    owner, notices = st.session_state.get(_NOTICES, (None, ()))
-    st.session_state[_NOTICES] = (owner, (*notices, text))
+    stored = state.link_state().notices or Notices(None, ())
+    state.update_link_state(notices=Notices(stored.view, (*stored.texts, text)))
 
 
 def link_notices_ui(view: str) -> None:
     """Show what the link asked for that was clamped or ignored, while its run is on screen."""
-    state = st.session_state
-    dropped = dropped_notice(state.get(PROBE_KEY)) if state.get(_BARE) else ""
-    if dropped and not state.get(_PROBED):
-        state[_PROBED] = True
-        _, earlier = state.get(_NOTICES, (None, ()))
-        state[_NOTICES] = (view, (*earlier, dropped))
-    stored = state.get(_NOTICES)
+    link = state.link_state()
+    dropped = dropped_notice(state.probe_state()) if link.bare else ""
+    if dropped and not link.probed:
+        earlier = link.notices.texts if link.notices is not None else ()
+        link = state.update_link_state(probed=True, notices=Notices(view, (*earlier, dropped)))
+    stored = link.notices
     if stored is None:
         return
-    owner, notices = stored
-    if owner is None:
-        state[_NOTICES] = (view, notices)
-    elif owner != view:
-        del state[_NOTICES]
+    notices = stored.texts
+    if stored.view is None:
+        state.update_link_state(notices=Notices(view, notices))
+    elif stored.view != view:
+        state.update_link_state(notices=None)
         return
     shown = [f"- {escape_markdown(text)}" for text in notices[:MAX_NOTICES]]
     if len(notices) > MAX_NOTICES:
@@ -132,14 +123,16 @@ def link_notices_ui(view: str) -> None:
 
 
 def link_params(
-    settings: RunSettings, epoch: int, data_params: Mapping[str, str] | None = None
+    settings: RunSettings,
+    epoch: int,
+    present: bool,
+    data_params: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The query parameters of the screen: data, run settings, presentation mode, epoch, the
-    lesson on screen (if any) and the pinned runs."""
-    present = bool(st.session_state.get(PRESENT_KEY, False))
+    """The query parameters of the screen: data, run settings, presentation mode (present),
+    epoch, the lesson on screen (if any) and the pinned runs."""
     params = {**(data_params or {}), **to_params(settings, present=present, epoch=epoch)}
     if active_lesson(settings, data_label(current_data_source())) is not None:
-        params[LESSON_PARAM] = str(st.session_state.get(LESSON_STATE))
+        params[LESSON_PARAM] = str(state.lesson_state().key)
     params.update(pin_params()[0])
     return params
 
@@ -159,7 +152,8 @@ def link_probe_ui() -> None:
     """In a session that opened with no parameters, mount (once per full page run, outside any
     fragment) the probe that tells a link Streamlit dropped whole (lrviz.share.link_probe) from
     a plain visit."""
-    if st.session_state.get(_BARE) and not st.session_state.get(_PROBED):
+    link = state.link_state()
+    if link.bare and not link.probed:
         probe_ui()
 
 

@@ -12,23 +12,25 @@ from lrviz.ui.compare_ui import compare_ui
 from lrviz.ui.data_ui import ActiveData, share_notice, source_params
 from lrviz.ui.export_ui import export_ui
 from lrviz.ui.gallery_ui import gallery_ui
-from lrviz.ui.lecture_ui import presenting
 from lrviz.ui.scenarios import data_label
 from lrviz.ui.session import Current
 from lrviz.ui.share_ui import link_params, link_probe_ui, share_ui, write_link_ui
 
 
-def tools_ui(active: ActiveData, current: Current, epoch: int) -> None:
-    """Draw the lecture and sharing tools for the run on screen, then update the URL."""
+def tools_ui(active: ActiveData, current: Current, epoch: int, presenting: bool) -> None:
+    """Draw the lecture and sharing tools for the run on screen, then update the URL.
+
+    presenting: presentation mode is on (the tools go in the folded sidebar).
+    """
     name = data_label(active.source)
     settings = current.run.settings
-    params = link_params(settings, epoch, source_params())
-    place = st.sidebar if presenting() else st.container()
+    params = link_params(settings, epoch, presenting, source_params())
+    place = st.sidebar if presenting else st.container()
     with place:
-        if presenting():
+        if presenting:
             st.divider()
-        gallery_ui(settings, name, columns=2 if presenting() else 4)
-        if presenting():
+        gallery_ui(settings, name, columns=2 if presenting else 4)
+        if presenting:
             compare_ui(current, name)
             share_ui(params, share_notice(active.source))
             export_ui(active.dataset, current.run, name, active.scaling is not None)

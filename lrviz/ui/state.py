@@ -1,0 +1,519 @@
+"""Every key of ``st.session_state``: widget keys, and one frozen value per concern, typed.
+
+Widgets keep their values under string keys (Streamlit's rule), named here once. Everything else
+the page remembers between runs is one frozen dataclass per concern, stored under one key and
+replaced whole (``dataclasses.replace``); nothing else in lrviz reads or writes session state.
+
+    data     DataState      the active points, their version, the edit table, the last event
+    link     LinkState      the link read when the session opened: notices, epoch, dropped links
+    pins     PinsState      the runs pinned beside the one on screen and the data of each
+    run      Current        the run on screen (lrviz.ui.session): run, payload, key, view
+    refusal  RefusalState   why the last settings were refused, for the view kept on screen
+    follow   Follow         the point the chain-rule view follows, in one view
+    settings SettingsState  the sidebar's notes, last good start, refused typed α, restore
+    lesson   LessonState    the gallery lesson last loaded, or why one could not be
+    tables   TablesState    the point the tables below the player were last told to follow
+    page     PageState      a callback's request for a full page run
+
+Every getter and setter takes an optional store (default ``st.session_state``), so AppTest's
+``at.session_state`` and a plain dict work the same way.
+
+Names: ``view`` is the id the browser knows a run by ("<run_id>-<count>", new for each restart;
+"run" in the payload, the cursor and the echo). ``Run.run_id`` names the settings and data only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+import streamlit as st
+
+from lrviz.player.component import PLAYER_KEY
+from lrviz.share.link_probe import PROBE_KEY
+
+if TYPE_CHECKING:
+    from lrviz.data import CsvTable, Points
+    from lrviz.player.compare import Pin
+    from lrviz.ui.data_source import DataSource
+    from lrviz.ui.data_ui import ActiveData
+    from lrviz.ui.session import Current
+
+Store = MutableMapping[str, Any]
+"""st.session_state, AppTest's at.session_state, or a dict in a test."""
+
+# ---- widget keys (their values belong to the widgets; names kept stable for links and tests) --
+
+PRESENT = "present"
+"""The sidebar's presentation-mode toggle (also set from the link's present=1)."""
+
+W0 = "w0"
+B0 = "b0"
+LR = "lr"
+LR_TEXT = "lr_text"
+"""The typed-α box beside the learning-rate slider."""
+EPOCHS = "epochs"
+OPTIMIZER = "optimizer"
+MOMENTUM = "momentum"
+BETA1 = "beta1"
+BETA2 = "beta2"
+EPS = "eps"
+BATCH_MODE = "batch_mode"
+BATCH_SIZE = "batch_size"
+SEED = "seed"
+LOSS = "loss"
+HUBER_DELTA = "huber_delta"
+SETTINGS_KEYS: tuple[str, ...] = (
+    W0, B0, LR, EPOCHS, OPTIMIZER, MOMENTUM, BETA1, BETA2, EPS, BATCH_MODE, BATCH_SIZE, SEED,
+    LOSS, HUBER_DELTA,
+)  # fmt: skip
+"""The run-setting widgets: the keys of lrviz.ui.settings.DEFAULTS and of a link's values."""
+
+PRESET = "lrviz_data_preset"
+GEN_KEYS: Mapping[str, str] = MappingProxyType(
+    {
+        "n": "lrviz_data_gen_n",
+        "true_w": "lrviz_data_gen_w",
+        "true_b": "lrviz_data_gen_b",
+        "noise": "lrviz_data_gen_noise",
+        "x_min": "lrviz_data_gen_xmin",
+        "x_max": "lrviz_data_gen_xmax",
+        "seed": "lrviz_data_gen_seed",
+    }
+)
+"""The generator's widgets, by GeneratorSpec field."""
+NEW_SAMPLE = "lrviz_data_new_sample"
+UPLOAD = "lrviz_data_upload"
+XCOL = "lrviz_data_xcol"
+YCOL = "lrviz_data_ycol"
+REUSE_UPLOAD = "lrviz_data_reuse"
+STANDARDIZE = "lrviz_data_standardize"
+DOWNLOAD_DATA = "lrviz_data_download_data"
+DOWNLOAD_HISTORY = "lrviz_data_download_history"
+_EDITOR = "lrviz_data_editor"
+
+PIN = "lrviz_pin"
+UNPIN_ALL = "lrviz_unpin_all"
+EXPORT_HTML = "lrviz_export_html"
+DETAILS = "lrviz_details"
+"""The switch that shows the tables of one chosen epoch below the player."""
+DETAILS_EPOCH = f"{DETAILS}:epoch"
+PAGE_BANNER = "lrviz_banner"
+"""Container of the page's banner; the player hides it while it hides the future."""
+
+PLAYER = PLAYER_KEY
+"""The player component: its state holds the cursor {run, epoch}, a pick, a point, a lesson."""
+PROBE = PROBE_KEY
+"""The dropped-link probe component (lrviz.share.link_probe)."""
+
+EXPLAIN_PANEL = "explain"
+DETAILS_PANEL = "details"
+"""Names of the two sets of epoch tables (their widget keys start with the name)."""
+TablePart = Literal[
+    "point", "point_number", "update", "rows", "page", "upage", "table", "pull", "updates"
+]
+
+
+def editor_key(version: int) -> str:
+    """The edit table's key: a new version is a fresh table on new data."""
+    return f"{_EDITOR}_{version}"
+
+
+def unpin_key(pin_id: str) -> str:
+    """The Unpin button of one pinned run."""
+    return f"lrviz_unpin_{pin_id}"
+
+
+def lesson_button_key(lesson: str) -> str:
+    """The gallery button that loads one lesson."""
+    return f"lrviz_lesson_{lesson}"
+
+
+def table_key(panel: str, part: TablePart) -> str:
+    """A widget of the epoch tables drawn under the name panel ("details", or a test's own)."""
+    return f"{panel}:{part}"
+
+
+# ---- reading and writing widget values ---------------------------------------------------------
+
+
+def _store(store: Store | None) -> Store:
+    return st.session_state if store is None else store
+
+
+def widget(key: str, default: Any = None, store: Store | None = None) -> Any:
+    """The value of widget `key` (untyped: whatever the widget or a link put there)."""
+    return _store(store).get(key, default)
+
+
+def set_widget(key: str, value: object, store: Store | None = None) -> None:
+    """Set what widget `key` shows; before it is drawn in this run, or from a callback."""
+    _store(store)[key] = value
+
+
+def set_widgets(values: Mapping[str, object], store: Store | None = None) -> None:
+    """Set several widgets at once (a link's values, a lesson's settings)."""
+    target = _store(store)
+    for key, value in values.items():
+        target[key] = value
+
+
+def default_widget(key: str, value: object, store: Store | None = None) -> None:
+    """Give widget `key` a first value, keeping any it has."""
+    _store(store).setdefault(key, value)
+
+
+def has_widget(key: str, store: Store | None = None) -> bool:
+    """True once widget `key` has a value in this session."""
+    return key in _store(store)
+
+
+def presenting(store: Store | None = None) -> bool:
+    """True while presentation mode is on (the toggle, or the link's present=1)."""
+    return bool(widget(PRESENT, False, store))
+
+
+def player_state(store: Store | None = None) -> object:
+    """The player component's state as the browser last reported it (untrusted)."""
+    return widget(PLAYER, None, store)
+
+
+def probe_state(store: Store | None = None) -> object:
+    """The link probe component's state (untrusted)."""
+    return widget(PROBE, None, store)
+
+
+# ---- concerns: one frozen value under one key each --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Status:
+    """The last event of the Data section, shown in its tab: kind "error" or "info", plain text."""
+
+    tab: str
+    kind: Literal["error", "info"]
+    text: str
+
+
+@dataclass(frozen=True)
+class UploadedTable:
+    """The last CSV file read: its name and its table (columns still to choose)."""
+
+    name: str
+    table: CsvTable
+
+
+@dataclass(frozen=True)
+class ScalingRefused:
+    """Why x was not standardized (plain text), for data version `version`."""
+
+    version: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ActiveCache:
+    """The ActiveData built for (data version, standardize), reused while neither changes."""
+
+    version: int
+    standardize: bool
+    data: ActiveData
+
+
+@dataclass(frozen=True)
+class DataState:
+    """The Data section: the active points and what the widgets are to show.
+
+    origin: the active points' source, standardize off (None until the session's first run).
+    points: those points, original units. version: +1 each time the active data changes.
+    sync: a source set from code (a link, a lesson) the widgets show at the next run's start.
+    edit_base, edit_version: the points the edit table opened with and the name of that table;
+    edit_pending: the table reported an edit this run.
+    """
+
+    origin: DataSource | None = None
+    points: Points | None = None
+    version: int = 0
+    active: ActiveCache | None = None
+    status: Status | None = None
+    sync: DataSource | None = None
+    edit_base: Points | None = None
+    edit_version: int = 0
+    edit_pending: bool = False
+    table: UploadedTable | None = None
+    no_scaling: ScalingRefused | None = None
+
+
+@dataclass(frozen=True)
+class Notices:
+    """Plain-text notices about a link, for view `view` (None: the first run to be shown)."""
+
+    view: str | None
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LinkEpoch:
+    """The epoch a link asked for, for view `view` (None: the first run to be shown)."""
+
+    view: str | None
+    epoch: int
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """The session's link: read once (loaded); bare when it opened with no parameters (maybe a
+    link Streamlit dropped whole), probed once that was announced."""
+
+    loaded: bool = False
+    bare: bool = False
+    probed: bool = False
+    notices: Notices | None = None
+    epoch: LinkEpoch | None = None
+
+
+@dataclass(frozen=True)
+class PinsState:
+    """The runs pinned, oldest first; the data each trained on by pin_id (None: no link can name
+    it); the run on screen last built with them, reused while neither changes."""
+
+    pins: tuple[Pin, ...] = ()
+    sources: Mapping[str, DataSource | None] = field(default_factory=dict)
+    shown: Current | None = None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Settings refused while view `view` was kept on screen, and why (plain text)."""
+
+    view: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RefusalState:
+    """The last refusal; restoring while one rerun puts the sidebar back to the run kept."""
+
+    refused: Refused | None = None
+    restoring: bool = False
+
+
+@dataclass(frozen=True)
+class Follow:
+    """Point `point` (0 … n-1) followed by the chain-rule view in view `view`."""
+
+    view: str
+    point: int
+
+
+@dataclass(frozen=True)
+class SettingsNotes:
+    """Plain-text notes about the settings named `about` (start, epochs and config)."""
+
+    about: tuple[object, ...] | None
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LrProblem:
+    """Why a typed α was refused (plain text), shown while α stays `lr`."""
+
+    text: str
+    lr: float
+
+
+@dataclass(frozen=True)
+class SettingsState:
+    """The sidebar's memory: notes on the settings on screen, the last start accepted, the last
+    refused typed α, and widget values to put back before the widgets are drawn."""
+
+    notes: SettingsNotes | None = None
+    good_start: tuple[float, float] = (0.0, 0.0)
+    lr_problem: LrProblem | None = None
+    restore: Mapping[str, object] | None = None
+
+
+@dataclass(frozen=True)
+class LessonState:
+    """The gallery lesson last loaded (its key), and why the last click could not load one."""
+
+    key: str | None = None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class TablesState:
+    """The point each tables panel was last told to follow, by panel name."""
+
+    told: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PageState:
+    """full_run: a callback's change needs the whole page run again, not just the fragment."""
+
+    full_run: bool = False
+
+
+DATA = "lrviz_data"
+LINK = "lrviz_link"
+PINS = "lrviz_pins"
+RUN = "lrviz_run"
+REFUSAL = "lrviz_refusal"
+FOLLOW = "lrviz_follow"
+SETTINGS = "lrviz_settings"
+LESSON = "lrviz_lesson"
+TABLES = "lrviz_tables"
+PAGE = "lrviz_page"
+
+T = TypeVar("T")
+
+
+def _get(key: str, kind: type[T], default: T, store: Store | None) -> T:
+    value = _store(store).get(key)
+    return value if isinstance(value, kind) else default
+
+
+def _set(key: str, value: object, store: Store | None) -> None:
+    _store(store)[key] = value
+
+
+def data_state(store: Store | None = None) -> DataState:
+    """The Data section's state (DataState() before the first run)."""
+    return _get(DATA, DataState, DataState(), store)
+
+
+def set_data_state(value: DataState, store: Store | None = None) -> None:
+    _set(DATA, value, store)
+
+
+def update_data_state(store: Store | None = None, **changes: Any) -> DataState:
+    """Replace fields of the data state; returns the new value."""
+    new = dataclasses.replace(data_state(store), **changes)
+    set_data_state(new, store)
+    return new
+
+
+def link_state(store: Store | None = None) -> LinkState:
+    return _get(LINK, LinkState, LinkState(), store)
+
+
+def set_link_state(value: LinkState, store: Store | None = None) -> None:
+    _set(LINK, value, store)
+
+
+def update_link_state(store: Store | None = None, **changes: Any) -> LinkState:
+    new = dataclasses.replace(link_state(store), **changes)
+    set_link_state(new, store)
+    return new
+
+
+def pins_state(store: Store | None = None) -> PinsState:
+    return _get(PINS, PinsState, PinsState(), store)
+
+
+def set_pins_state(value: PinsState, store: Store | None = None) -> None:
+    _set(PINS, value, store)
+
+
+def update_pins_state(store: Store | None = None, **changes: Any) -> PinsState:
+    new = dataclasses.replace(pins_state(store), **changes)
+    set_pins_state(new, store)
+    return new
+
+
+def run_on_screen(store: Store | None = None) -> Current | None:
+    """The run on screen (lrviz.ui.session.Current), None before the first."""
+    return _store(store).get(RUN)
+
+
+def set_run_on_screen(current: Current, store: Store | None = None) -> None:
+    _set(RUN, current, store)
+
+
+def refusal_state(store: Store | None = None) -> RefusalState:
+    return _get(REFUSAL, RefusalState, RefusalState(), store)
+
+
+def set_refusal_state(value: RefusalState, store: Store | None = None) -> None:
+    _set(REFUSAL, value, store)
+
+
+def update_refusal_state(store: Store | None = None, **changes: Any) -> RefusalState:
+    new = dataclasses.replace(refusal_state(store), **changes)
+    set_refusal_state(new, store)
+    return new
+
+
+def follow(store: Store | None = None) -> Follow | None:
+    """The point last chosen to follow, and the view it was chosen in."""
+    return _get(FOLLOW, Follow, None, store)  # type: ignore[arg-type]
+
+
+def set_follow(value: Follow, store: Store | None = None) -> None:
+    _set(FOLLOW, value, store)
+
+
+def settings_state(store: Store | None = None) -> SettingsState:
+    return _get(SETTINGS, SettingsState, SettingsState(), store)
+
+
+def set_settings_state(value: SettingsState, store: Store | None = None) -> None:
+    _set(SETTINGS, value, store)
+
+
+def update_settings_state(store: Store | None = None, **changes: Any) -> SettingsState:
+    new = dataclasses.replace(settings_state(store), **changes)
+    set_settings_state(new, store)
+    return new
+
+
+def lesson_state(store: Store | None = None) -> LessonState:
+    return _get(LESSON, LessonState, LessonState(), store)
+
+
+def set_lesson_state(value: LessonState, store: Store | None = None) -> None:
+    _set(LESSON, value, store)
+
+
+def update_lesson_state(store: Store | None = None, **changes: Any) -> LessonState:
+    new = dataclasses.replace(lesson_state(store), **changes)
+    set_lesson_state(new, store)
+    return new
+
+
+def tables_state(store: Store | None = None) -> TablesState:
+    return _get(TABLES, TablesState, TablesState(), store)
+
+
+def set_tables_state(value: TablesState, store: Store | None = None) -> None:
+    _set(TABLES, value, store)
+
+
+def update_tables_state(store: Store | None = None, **changes: Any) -> TablesState:
+    new = dataclasses.replace(tables_state(store), **changes)
+    set_tables_state(new, store)
+    return new
+
+
+def page_state(store: Store | None = None) -> PageState:
+    return _get(PAGE, PageState, PageState(), store)
+
+
+def set_page_state(value: PageState, store: Store | None = None) -> None:
+    _set(PAGE, value, store)
+
+
+def update_page_state(store: Store | None = None, **changes: Any) -> PageState:
+    new = dataclasses.replace(page_state(store), **changes)
+    set_page_state(new, store)
+    return new
+
+
+CONCERN_KEYS: tuple[str, ...] = (
+    DATA, LINK, PINS, RUN, REFUSAL, FOLLOW, SETTINGS, LESSON, TABLES, PAGE,
+)  # fmt: skip
+"""The keys of the concerns, one each."""
