@@ -387,6 +387,7 @@ def data_state(store: Store | None = None) -> DataState:
 
 
 def set_data_state(value: DataState, store: Store | None = None) -> None:
+    """Replace the whole value."""
     _set(DATA, value, store)
 
 
@@ -398,28 +399,34 @@ def update_data_state(store: Store | None = None, **changes: Any) -> DataState:
 
 
 def link_state(store: Store | None = None) -> LinkState:
+    """The session's link state (LinkState() until the link is read)."""
     return _get(LINK, LinkState, LinkState(), store)
 
 
 def set_link_state(value: LinkState, store: Store | None = None) -> None:
+    """Replace the whole value."""
     _set(LINK, value, store)
 
 
 def update_link_state(store: Store | None = None, **changes: Any) -> LinkState:
+    """Replace fields of the value (dataclasses.replace); returns the new value."""
     new = dataclasses.replace(link_state(store), **changes)
     set_link_state(new, store)
     return new
 
 
 def pins_state(store: Store | None = None) -> PinsState:
+    """The pinned runs (none at first)."""
     return _get(PINS, PinsState, PinsState(), store)
 
 
 def set_pins_state(value: PinsState, store: Store | None = None) -> None:
+    """Replace the whole value."""
     _set(PINS, value, store)
 
 
 def update_pins_state(store: Store | None = None, **changes: Any) -> PinsState:
+    """Replace fields of the value (dataclasses.replace); returns the new value."""
     new = dataclasses.replace(pins_state(store), **changes)
     set_pins_state(new, store)
     return new
@@ -431,18 +438,22 @@ def run_on_screen(store: Store | None = None) -> Current | None:
 
 
 def set_run_on_screen(current: Current, store: Store | None = None) -> None:
+    """Make current the run on screen."""
     _set(RUN, current, store)
 
 
 def refusal_state(store: Store | None = None) -> RefusalState:
+    """The last refusal of settings (none at first)."""
     return _get(REFUSAL, RefusalState, RefusalState(), store)
 
 
 def set_refusal_state(value: RefusalState, store: Store | None = None) -> None:
+    """Replace the whole value."""
     _set(REFUSAL, value, store)
 
 
 def update_refusal_state(store: Store | None = None, **changes: Any) -> RefusalState:
+    """Replace fields of the value (dataclasses.replace); returns the new value."""
     new = dataclasses.replace(refusal_state(store), **changes)
     set_refusal_state(new, store)
     return new
@@ -454,60 +465,73 @@ def follow(store: Store | None = None) -> Follow | None:
 
 
 def set_follow(value: Follow, store: Store | None = None) -> None:
+    """Follow value.point in value.view."""
     _set(FOLLOW, value, store)
 
 
 def settings_state(store: Store | None = None) -> SettingsState:
+    """The sidebar's memory (SettingsState() at first)."""
     return _get(SETTINGS, SettingsState, SettingsState(), store)
 
 
 def set_settings_state(value: SettingsState, store: Store | None = None) -> None:
+    """Replace the whole value."""
     _set(SETTINGS, value, store)
 
 
 def update_settings_state(store: Store | None = None, **changes: Any) -> SettingsState:
+    """Replace fields of the value (dataclasses.replace); returns the new value."""
     new = dataclasses.replace(settings_state(store), **changes)
     set_settings_state(new, store)
     return new
 
 
 def lesson_state(store: Store | None = None) -> LessonState:
+    """The gallery's state (no lesson at first)."""
     return _get(LESSON, LessonState, LessonState(), store)
 
 
 def set_lesson_state(value: LessonState, store: Store | None = None) -> None:
+    """Replace the whole value."""
     _set(LESSON, value, store)
 
 
 def update_lesson_state(store: Store | None = None, **changes: Any) -> LessonState:
+    """Replace fields of the value (dataclasses.replace); returns the new value."""
     new = dataclasses.replace(lesson_state(store), **changes)
     set_lesson_state(new, store)
     return new
 
 
 def tables_state(store: Store | None = None) -> TablesState:
+    """The points the epoch tables were told to follow (none at first)."""
     return _get(TABLES, TablesState, TablesState(), store)
 
 
 def set_tables_state(value: TablesState, store: Store | None = None) -> None:
+    """Replace the whole value."""
     _set(TABLES, value, store)
 
 
 def update_tables_state(store: Store | None = None, **changes: Any) -> TablesState:
+    """Replace fields of the value (dataclasses.replace); returns the new value."""
     new = dataclasses.replace(tables_state(store), **changes)
     set_tables_state(new, store)
     return new
 
 
 def page_state(store: Store | None = None) -> PageState:
+    """Requests to the page run (none at first)."""
     return _get(PAGE, PageState, PageState(), store)
 
 
 def set_page_state(value: PageState, store: Store | None = None) -> None:
+    """Replace the whole value."""
     _set(PAGE, value, store)
 
 
 def update_page_state(store: Store | None = None, **changes: Any) -> PageState:
+    """Replace fields of the value (dataclasses.replace); returns the new value."""
     new = dataclasses.replace(page_state(store), **changes)
     set_page_state(new, store)
     return new
