@@ -26,7 +26,15 @@ from lrviz.figures import (
 from lrviz.figures.contour import arrow_points, arrow_text
 from lrviz.figures.loss_curve import optimum_level
 from lrviz.figures.scene import nice_floor
-from lrviz.figures.uids import CONTOUR_OPTIMUM, DYNAMIC, FIT_BEST_LINE, LOSS_OPTIMUM
+from lrviz.figures.uids import (
+    CONTOUR_OPTIMUM,
+    DYNAMIC,
+    FIT_BEST_LINE,
+    LOSS_OPTIMUM,
+    LOSS_WHOLE_RUN,
+)
+from lrviz.player.payload import payload
+from lrviz.player.run import RunSettings, make_run
 
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 BUILDERS = {"fit": plot_fit, "contour": plot_contour, "loss": plot_loss_curve, "bowl": plot_bowl}
@@ -202,6 +210,17 @@ def test_loss_curve_marks_the_epoch_and_the_optimum(article: Scene) -> None:
     so_far = trace(fig, "loss.so_far")
     assert len(so_far.x) == k + 1
     assert set(trace(fig, LOSS_OPTIMUM).y) == {optimum_level(article)}
+
+
+def test_the_whole_run_curve_is_the_players_ghost(article: Scene) -> None:
+    # Hiding the future hides the one static line that reaches past the epoch on screen: the
+    # player finds it by the uid the payload names.
+    whole = trace(plot_loss_curve(article, 3), LOSS_WHOLE_RUN)
+    assert len(whole.x) == len(article.history.loss) and whole.name == "whole run"
+    run = make_run(article.data, RunSettings(config=TrainConfig(lr=0.01)))
+    body = payload(run, DEFAULT_THEME, "/p.js")
+    ghosts = [t for t in body["figures"]["loss"]["data"] if t.get("uid") == body["ghost_uid"]]
+    assert [t["name"] for t in ghosts] == ["whole run"]
 
 
 def test_zero_optimum_loss_is_drawn_at_the_floor_of_the_log_axis(article: Scene) -> None:
