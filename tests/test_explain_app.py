@@ -119,7 +119,7 @@ def test_the_tables_of_one_epoch_write_the_runs_loss(loss: str) -> None:
     blocks = latex(at)
     word = "sign" if loss == "mae" else "clip"
     assert any(rf"\operatorname{{{word}}}" in b for b in blocks)
-    assert not any(r"-2\,(y_i - \hat{y}_i)" in b for b in blocks)
+    assert not any(r"-2 \cdot (y_i - \hat{y}_i)" in b for b in blocks)
     assert any(ends_with(b, "L &= ", rec.loss) or f"= {tex(rec.loss)}" in b for b in blocks)
     captions = " ".join(c.value for c in at.caption)
     assert "Only this factor" in captions

@@ -29,12 +29,12 @@ OUTLIERS = make_dataset(range(1, 11), [2.41, 1.83, 3.53, 4.03, 4.86, 5.74, 5.99,
 
 # The loss node as each view names it, and the derivative's formula, per loss (δ = 1).
 GRAPH_WORDS = {
-    "mse": ("(yᵢ − ŷᵢ)²", "−2(yᵢ − ŷᵢ)"),
+    "mse": ("(yᵢ − ŷᵢ)²", "−2·(yᵢ − ŷᵢ)"),
     "mae": ("|yᵢ − ŷᵢ|", "−sign(yᵢ − ŷᵢ)"),
     "huber": ("Hδ(yᵢ − ŷᵢ), δ = 1", "−clip(yᵢ − ŷᵢ, −1, 1)"),
 }
 LOCAL_TEX = {
-    "mse": r"-2\,(y_i - \hat{y}_i)",
+    "mse": r"-2 \cdot (y_i - \hat{y}_i)",
     "mae": r"-\operatorname{sign}(y_i - \hat{y}_i)",
     "huber": r"-\operatorname{clip}(y_i - \hat{y}_i,\, -1,\, 1)",
 }
@@ -72,7 +72,7 @@ def test_graph_labels_and_values_follow_the_runs_loss(run: tuple) -> None:
     assert f"<b>{node.node_text}</b>" in dot
     assert f"L{'ᵢ'} = {fmt(loss_i)}" in dot
     assert f"∂Lᵢ/∂ŷᵢ = {node.local_text}<br/>= {fmt(g)}" in dot
-    assert ("−2(yᵢ − ŷᵢ)" in dot) == (config.loss == "mse")
+    assert ("−2·(yᵢ − ŷᵢ)" in dot) == (config.loss == "mse")
     assert ("(yᵢ − ŷᵢ)²" in dot) == (config.loss == "mse")
     clipped = config.loss == "huber" and abs(rec.residual[i]) > config.huber_delta
     assert (f"clipped at ±{fmt(config.huber_delta)}" in dot) == clipped

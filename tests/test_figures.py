@@ -26,7 +26,15 @@ from lrviz.figures import (
 from lrviz.figures.contour import arrow_points, arrow_text
 from lrviz.figures.loss_curve import optimum_level
 from lrviz.figures.scene import nice_floor
-from lrviz.figures.uids import DYNAMIC
+from lrviz.figures.uids import (
+    CONTOUR_OPTIMUM,
+    DYNAMIC,
+    FIT_BEST_LINE,
+    LOSS_OPTIMUM,
+    LOSS_WHOLE_RUN,
+)
+from lrviz.player.payload import payload
+from lrviz.player.run import RunSettings, make_run
 
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 BUILDERS = {"fit": plot_fit, "contour": plot_contour, "loss": plot_loss_curve, "bowl": plot_bowl}
@@ -99,6 +107,9 @@ def test_article_epoch_one_line_is_the_articles_update(article: Scene) -> None:
     line = trace(plot_fit(article, 1), "fit.line")
     for x, y in zip(line.x, line.y, strict=True):
         assert y == pytest.approx(0.22 * x + 0.06)
+    # The article's data lie on y = x: the least-squares line, dashed under the fit.
+    best = trace(plot_fit(article, 1), FIT_BEST_LINE)
+    assert best.name == "least squares" and list(best.y) == pytest.approx(list(best.x))
 
 
 def test_residual_segments_join_each_point_to_the_line(article: Scene) -> None:
@@ -198,9 +209,18 @@ def test_loss_curve_marks_the_epoch_and_the_optimum(article: Scene) -> None:
     assert now.y[0] == pytest.approx(article.history.loss[k])
     so_far = trace(fig, "loss.so_far")
     assert len(so_far.x) == k + 1
-    reference = [t for t in fig.data if t.name and t.name.startswith("optimum loss")]
-    assert len(reference) == 1
-    assert set(reference[0].y) == {optimum_level(article)}
+    assert set(trace(fig, LOSS_OPTIMUM).y) == {optimum_level(article)}
+
+
+def test_the_whole_run_curve_is_the_players_ghost(article: Scene) -> None:
+    # Hiding the future hides the one static line that reaches past the epoch on screen: the
+    # player finds it by the uid the payload names.
+    whole = trace(plot_loss_curve(article, 3), LOSS_WHOLE_RUN)
+    assert len(whole.x) == len(article.history.loss) and whole.name == "whole run"
+    run = make_run(article.data, RunSettings(config=TrainConfig(lr=0.01)))
+    body = payload(run, DEFAULT_THEME, "/p.js")
+    ghosts = [t for t in body["figures"]["loss"]["data"] if t.get("uid") == body["ghost_uid"]]
+    assert [t["name"] for t in ghosts] == ["whole run"]
 
 
 def test_zero_optimum_loss_is_drawn_at_the_floor_of_the_log_axis(article: Scene) -> None:
@@ -263,9 +283,9 @@ def test_all_x_equal_draws_the_optimal_line_and_says_so(x: list[float], y: list[
     scene = scene_for(x, y, lr=0.1, epochs=50)
     assert not scene.optimum.unique
     fig = plot_contour(scene, 10)
-    assert any(t.name == "optimum (a whole line)" for t in fig.data)
+    assert trace(fig, CONTOUR_OPTIMUM).name == "optimum (a whole line)"
     assert any("minimum is a line" in a.text for a in fig.layout.annotations)
-    assert not any(t.name == "least squares" for t in plot_fit(scene, 10).data)
+    assert not any(t.uid == FIT_BEST_LINE for t in plot_fit(scene, 10).data)
     for build in BUILDERS.values():
         assert_finite(build(scene, 10))
 

@@ -9,6 +9,7 @@ from lrviz.data import fit_scaling, standardize
 from lrviz.figures import plot_loss_curve
 from lrviz.figures.loss_curve import FLOOR_NOTE, optimum_level, optimum_text
 from lrviz.figures.theme import DEFAULT_THEME
+from lrviz.figures.uids import LOSS_OPTIMUM
 from lrviz.player.payload import FIT_UNITS, encode, payload
 from lrviz.player.run import RunSettings, make_run
 
@@ -21,7 +22,7 @@ def test_an_optimum_of_zero_says_it_is_drawn_at_the_axis_floor() -> None:
     assert scene.optimum.loss == 0.0 and optimum_level(scene) == scene.loss_floor > 0
     assert optimum_text(scene) == f"0 ({FLOOR_NOTE})"
     fig = plot_loss_curve(scene, 10, DEFAULT_THEME)
-    optimum_trace = next(t for t in fig.data if t.name.startswith("optimum loss"))
+    optimum_trace = next(t for t in fig.data if t.uid == LOSS_OPTIMUM)
     assert optimum_trace.name == f"optimum loss 0,<br>({FLOOR_NOTE})"
     assert optimum_trace.showlegend is not False
     assert FLOOR_NOTE in optimum_trace.hovertemplate
@@ -36,8 +37,9 @@ def test_a_positive_optimum_is_drawn_at_its_level_without_the_note() -> None:
     scene = run.scene
     assert scene.optimum.loss > 0 and optimum_level(scene) == scene.optimum.loss
     assert FLOOR_NOTE not in optimum_text(scene)
-    names = [t.name for t in plot_loss_curve(scene, 10).data]
-    assert "optimum loss" in names and not [n for n in names if FLOOR_NOTE in n]
+    fig = plot_loss_curve(scene, 10)
+    assert next(t for t in fig.data if t.uid == LOSS_OPTIMUM).name == "optimum loss"
+    assert not [t.name for t in fig.data if FLOOR_NOTE in (t.name or "")]
 
 
 def test_the_fit_header_names_its_units_only_when_x_is_standardized() -> None:

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz.core import curvature, loss_surface, optimum
-from lrviz.figures.uids import CONTOUR_PATH, LOSS_SO_FAR
+from lrviz.figures.uids import CONTOUR_PATH, LOSS_SO_FAR, pinned_uid
 from lrviz.player.compare import PINNED
 from lrviz.ui.data_ui import STANDARDIZE_KEY
 from lrviz.ui.lecture_ui import PRESENT_KEY
@@ -162,9 +162,10 @@ def test_just_right_converges_and_momentum_beats_plain_gd() -> None:
     at, momentum = lesson_run("momentum")
     contour = names(at, "contour")
     assert "GD (pinned)" in contour and "momentum (now)" in contour
-    gd = next(
-        t for t in player_data(at)["figures"]["loss"]["data"] if t.get("name") == "GD (pinned)"
-    )
+    # The lesson pins one run, plain GD: pinned run 0.
+    loss = player_data(at)["figures"]["loss"]["data"]
+    gd = next(t for t in loss if t.get("uid") == pinned_uid("loss", 0))
+    assert gd["name"] == "GD (pinned)"
     assert momentum["traj"]["loss"][-1] < gd["y"][-1]
 
 

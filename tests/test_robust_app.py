@@ -222,7 +222,7 @@ def test_typed_alpha_is_used_exactly() -> None:
     # Stable on raw x: no divergence banner.
     assert "diverge" not in texts(at, "warning") + texts(at, "error")
     at.text_input(key="lr_text").input("fast").run()
-    assert "“fast” is not a number" in texts(at, "error")
+    assert "'fast' is not a number" in texts(at, "error")
     assert on_screen(at)["lr"] == 1.33e-6
     at.text_input(key="lr_text").input("5").run()
     assert "α must be between" in texts(at, "error")

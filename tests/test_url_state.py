@@ -9,16 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lrviz.core import TrainConfig
+from lrviz.data.wording import QUOTE_CHARS, quoted
 from lrviz.player.run import MAX_EPOCHS, RunSettings
-from lrviz.share.url_state import (
-    KEYS,
-    MAX_SEED,
-    SHOWN_CHARS,
-    from_params,
-    quoted,
-    to_params,
-    widget_values,
-)
+from lrviz.share.url_state import KEYS, MAX_SEED, from_params, to_params, widget_values
 from lrviz.ui.settings import (
     BATCH_MODES,
     BETA2_CHOICES,
@@ -136,8 +129,8 @@ def test_any_parameters_never_raise_and_stay_in_range(params: dict[str, str]) ->
     assert parsed.epoch is None or 0 <= parsed.epoch <= MAX_EPOCHS
     for value in v.values():
         assert not (isinstance(value, float) and not math.isfinite(value))
-    # A notice quotes at most SHOWN_CHARS of a key or value, however long it was.
-    long = [text for text in (*params, *params.values()) if len(text) > SHOWN_CHARS]
+    # A notice quotes at most QUOTE_CHARS of a key or value, however long it was.
+    long = [text for text in (*params, *params.values()) if len(text) > QUOTE_CHARS]
     for notice in parsed.notices:
         assert isinstance(notice, str)
         assert not any(text in notice for text in long)
@@ -209,15 +202,15 @@ def test_bad_view_values_are_ignored_with_a_notice() -> None:
 def test_unknown_keys_are_reported_and_other_keys_left_alone() -> None:
     parsed = from_params({"zz": "1", "preset": "Outliers"}, other_keys=("preset",))
     assert parsed.unknown == ("zz",)
-    assert "“zz”" in parsed.notices[-1]
+    assert "'zz'" in parsed.notices[-1]
     assert "preset" not in parsed.notices[-1]
 
 
 def test_quoted_cuts_long_text() -> None:
-    assert quoted("abc") == "“abc”"
+    assert quoted("abc") == "'abc'"
     long = quoted("y" * 1000)
-    assert len(long) == SHOWN_CHARS + 3
-    assert long.endswith("…”")
+    assert len(long) == QUOTE_CHARS + 2
+    assert long.endswith("…'")
 
 
 def test_defaults_are_left_out_of_links() -> None:

@@ -25,7 +25,7 @@ from lrviz.core.batches import (
 )
 from lrviz.core.budget import updates_per_epoch
 from lrviz.core.dataset import Dataset, make_dataset
-from lrviz.core.fastpath import advance_epoch, advance_epoch_points
+from lrviz.core.fastpath import advance_epoch
 from lrviz.core.losses import check_loss, dl_dyhat, mean_loss_and_grad, pointwise
 from lrviz.core.optimizers import (
     OPTIMIZERS,
@@ -558,39 +558,9 @@ def run(data: Dataset, config: TrainConfig, state: TrainState, epochs: int) -> H
             else:
                 assert c is not None and config.batch_size is not None
                 perm, rng_state = _permutation(state.rng_state, data.n)
-                if not mse:
-                    w, b, opt_state = advance_epoch_points(
-                        state.w,
-                        state.b,
-                        state.opt_state,
-                        point_batches(c, perm, config.batch_size),
-                        c.mx,
-                        c.my,
-                        config.loss,
-                        config.huber_delta,
-                        config.optimizer,
-                        config.lr,
-                        config.momentum,
-                        config.beta1,
-                        config.beta2,
-                        config.eps,
-                    )
-                    state = TrainState(state.epoch + 1, w, b, opt_state, rng_state)
-                    continue
-                means = batch_means(c, perm, config.batch_size)
+                batches = (batch_means if mse else point_batches)(c, perm, config.batch_size)
                 w, b, opt_state = advance_epoch(
-                    state.w,
-                    state.b,
-                    state.opt_state,
-                    means,
-                    c.mx,
-                    c.my,
-                    config.optimizer,
-                    config.lr,
-                    config.momentum,
-                    config.beta1,
-                    config.beta2,
-                    config.eps,
+                    state.w, state.b, state.opt_state, batches, c.mx, c.my, config
                 )
                 state = TrainState(state.epoch + 1, w, b, opt_state, rng_state)
     cols = np.array(rows, dtype=np.float64).reshape(-1, 5).T.copy()

@@ -104,51 +104,52 @@ def replay(
     if history is not None and history.trace is not None and last <= history.epochs_run:
         return _replay_from(data, config, history, last)
     state = init_state(data, config, w0, b0)
-    w, b = [state.w], [state.b]
-    cols: dict[str, list[float]] = {k: [] for k in ("dW", "dB", "bl", "gw", "gb", "w1", "b1")}
-    batch: list[str] = []
-    before: list[OptState] = []
-    after: list[OptState] = []
+    w, b, dW, dB = [state.w], [state.b], [], []
+    firsts = _Firsts(data.n)
     updates = 0
-    mini = False
     for _ in range(last):
         start = state
         state, rec = step(state, data, config)
-        u = rec.updates[0]
-        w1, b1 = params_after(rec, 0)
-        for key, value in zip(
-            cols, (rec.delta_w, rec.delta_b, u.loss, u.dL_dw, u.dL_db, w1, b1), strict=True
-        ):
-            cols[key].append(value)
-        batch.append(batch_points(u, data.n, BATCH_INDICES_SHOWN))
-        before.append(state_before(start, rec, 0))
-        after.append(u.opt_state)
+        dW.append(rec.delta_w)
+        dB.append(rec.delta_b)
+        firsts.add(rec.updates[0], state_before(start, rec, 0), *params_after(rec, 0))
         updates = len(rec.updates)
-        mini = mini or u.indices is not None
         w.append(state.w)
         b.append(state.b)
-
-    def arr(values: Sequence[float]) -> Array:
-        return np.asarray(values, dtype=np.float64)
-
-    return Replay(
-        config,
-        data.n,
-        arr(w),
-        arr(b),
-        arr(cols["dW"]),
-        arr(cols["dB"]),
-        tuple(batch),
-        arr(cols["bl"]),
-        arr(cols["gw"]),
-        arr(cols["gb"]),
-        arr(cols["w1"]),
-        arr(cols["b1"]),
-        tuple(before),
-        tuple(after),
-        updates,
-        mini,
+    return firsts.replay(
+        config, *(np.asarray(v, dtype=np.float64) for v in (w, b, dW, dB)), updates
     )
+
+
+class _Firsts:
+    """Update 0 of each epoch, collected epoch by epoch into a Replay's columns."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.values: list[tuple[float, float, float, float, float]] = []  # loss, gw, gb, w1, b1
+        self.batch: list[str] = []
+        self.before: list[OptState] = []
+        self.after: list[OptState] = []
+        self.mini = False
+
+    def add(self, u: UpdateRecord, before: OptState, w1: float, b1: float) -> None:
+        """Update 0 of the next epoch, the optimizer's state before it and (w, b) after it."""
+        self.values.append((u.loss, u.dL_dw, u.dL_db, w1, b1))
+        self.batch.append(batch_points(u, self.n, BATCH_INDICES_SHOWN))
+        self.before.append(before)
+        self.after.append(u.opt_state)
+        self.mini = self.mini or u.indices is not None
+
+    def replay(
+        self, config: TrainConfig, w: Array, b: Array, dW: Array, dB: Array, updates: int
+    ) -> Replay:
+        """The Replay of these epochs, with the parameters and total changes given per epoch."""
+        loss, gw, gb, w1, b1 = np.array(self.values, dtype=np.float64).reshape(-1, 5).T.copy()
+        batch, before, after = tuple(self.batch), tuple(self.before), tuple(self.after)
+        return Replay(
+            config, self.n, w, b, dW, dB, batch, loss, gw, gb, w1, b1, before, after, updates,
+            self.mini,
+        )  # fmt: skip
 
 
 def _node(cfg: TrainConfig) -> LossNode:
@@ -171,11 +172,7 @@ def _replay_from(data: Dataset, config: TrainConfig, history: History, last: int
     """replay from the History's stored states: update 0 of each epoch by step_prefix, the
     epoch's total change from the History (bit for bit step's, as run is step repeated)."""
     assert history.trace is not None
-    cols: dict[str, list[float]] = {k: [] for k in ("bl", "gw", "gb", "w1", "b1")}
-    batch: list[str] = []
-    before: list[OptState] = []
-    after: list[OptState] = []
-    mini = False
+    firsts = _Firsts(data.n)
     full = history.trace.updates_per_epoch == 1
     for k in range(last):
         start = history.state_at(k)
@@ -193,36 +190,11 @@ def _replay_from(data: Dataset, config: TrainConfig, history: History, last: int
             rec = step_prefix(start, data, config, 1)
             u = rec.updates[0]
             w1, b1 = params_after(rec, 0)
-        for key, value in zip(cols, (u.loss, u.dL_dw, u.dL_db, w1, b1), strict=True):
-            cols[key].append(value)
-        batch.append(batch_points(u, data.n, BATCH_INDICES_SHOWN))
-        before.append(start.opt_state)  # update 0 starts from the epoch's state
-        after.append(u.opt_state)
-        mini = mini or u.indices is not None
+        firsts.add(u, start.opt_state, w1, b1)  # update 0 starts from the epoch's state
     w = np.array(history.w[: last + 1], dtype=np.float64)
     b = np.array(history.b[: last + 1], dtype=np.float64)
-
-    def arr(values: Sequence[float]) -> Array:
-        return np.asarray(values, dtype=np.float64)
-
-    return Replay(
-        config,
-        data.n,
-        w,
-        b,
-        w[1:] - w[:-1],
-        b[1:] - b[:-1],
-        tuple(batch),
-        arr(cols["bl"]),
-        arr(cols["gw"]),
-        arr(cols["gb"]),
-        arr(cols["w1"]),
-        arr(cols["b1"]),
-        tuple(before),
-        tuple(after),
-        history.trace.updates_per_epoch if last else 0,
-        mini,
-    )
+    updates = history.trace.updates_per_epoch if last else 0
+    return firsts.replay(config, w, b, w[1:] - w[:-1], b[1:] - b[:-1], updates)
 
 
 def _texts(values: Sequence[float] | Array) -> list[str]:

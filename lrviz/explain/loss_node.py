@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,6 +24,37 @@ SAME_NOTE = (
 """One line for every view: the rest of the chain does not depend on the loss."""
 
 
+class _Forms(NamedTuple):
+    """One loss's L_i and ∂L_i/∂ŷ_i written round a residual: str.format templates with {r}
+    for the residual and {d} for Huber's δ. The text and HTML derivative are the same."""
+
+    loss_text: str
+    loss_html: str
+    local: str
+    loss_tex: str
+    local_tex: str
+
+
+_FORMS = {
+    "mse": _Forms("({r})²", "({r})²", "−2·({r})", r"({r})^2", r"-2 \cdot ({r})"),
+    "mae": _Forms(
+        "|{r}|", "|{r}|", "−sign({r})", r"\lvert {r}\rvert", r"-\operatorname{{sign}}({r})"
+    ),
+    "huber": _Forms(
+        "Hδ({r})",
+        "H<sub>δ</sub>({r})",
+        "−clip({r}, −{d}, {d})",
+        r"H_{{{d}}}({r})",
+        r"-\operatorname{{clip}}({r},\, -{d},\, {d})",
+    ),
+}
+assert set(_FORMS) == set(LOSS_NAMES)
+
+R_TEXT = "yᵢ − ŷᵢ"
+R_HTML = "y<sub>i</sub> − ŷ<sub>i</sub>"
+R_TEX = r"y_i - \hat{y}_i"
+
+
 @dataclass(frozen=True)
 class LossNode:
     """How one loss is written. loss: "mse" | "mae" | "huber"; delta: Huber's band (> 0)."""
@@ -36,39 +68,39 @@ class LossNode:
         base = LOSS_NAMES[self.loss]
         return f"{base} (δ = {fmt(self.delta)})" if self.loss == "huber" else base
 
+    def _form(self, field: str, r: str, latex: bool = False) -> str:
+        """Template ``field`` of this loss's _Forms round the residual written r."""
+        template = getattr(_FORMS[self.loss], field)
+        return template.format(r=r, d=tex(self.delta) if latex else fmt(self.delta))
+
+    def _titled(self, formula: str) -> str:
+        # A node's title names Huber's δ, which its formula only writes as a symbol.
+        return f"{formula}, δ = {fmt(self.delta)}" if self.loss == "huber" else formula
+
     # ---- plain text (Graphviz labels, tables) ----------------------------------------------
 
     @property
     def node_text(self) -> str:
-        """The loss node's title: (yᵢ − ŷᵢ)², |yᵢ − ŷᵢ| or Huber_δ(yᵢ − ŷᵢ)."""
-        return _node_title(self, "ᵢ", "ŷᵢ")
+        """The loss node's title: (yᵢ − ŷᵢ)², |yᵢ − ŷᵢ| or Hδ(yᵢ − ŷᵢ), δ = 1."""
+        return self._titled(self._form("loss_text", R_TEXT))
 
     @property
     def local_text(self) -> str:
-        """The local derivative ∂Lᵢ/∂ŷᵢ written out: −2(yᵢ − ŷᵢ), −sign(…) or −clip(…)."""
-        return _local(self, "yᵢ", "ŷᵢ")
+        """The local derivative ∂Lᵢ/∂ŷᵢ written out: −2·(yᵢ − ŷᵢ), −sign(…) or −clip(…)."""
+        return self._form("local", R_TEXT)
 
     # ---- HTML for the browser's view -------------------------------------------------------
 
     def html(self) -> dict[str, str]:
         """Strings chain.js places as they are: the node's title, the symbolic derivative, the
         wrappers round the substituted y and ŷ in the loss and derivative rows, and notes."""
-        y, yh = "y<sub>i</sub>", "ŷ<sub>i</sub>"
-        d = fmt(self.delta)
-        if self.loss == "mse":
-            loss_open, loss_close = "(", ")²"
-            local_open, local_close = "−2·(", ")"
-        elif self.loss == "mae":
-            loss_open, loss_close = "|", "|"
-            local_open, local_close = "−sign(", ")"
-        else:
-            loss_open, loss_close = "H<sub>δ</sub>(", ")"
-            local_open, local_close = "−clip(", f", −{d}, {d})"
+        loss_open, loss_close = self._form("loss_html", "\0").split("\0")
+        local_open, local_close = self._form("local", "\0").split("\0")
         return {
             "name": self.name,
-            "node": _node_title(self, "<sub>i</sub>", yh),
-            "loss": _loss_html(self, y, yh),
-            "local": _local(self, y, yh),
+            "node": self._titled(self._form("loss_html", R_HTML)),
+            "loss": self._form("loss_html", R_HTML),
+            "local": self._form("local", R_HTML),
             "loss_open": loss_open,
             "loss_close": loss_close,
             "local_open": local_open,
@@ -95,12 +127,7 @@ class LossNode:
     @property
     def loss_tex(self) -> str:
         """L_i's formula in LaTeX, the residual spelled y_i - \\hat{y}_i."""
-        r = r"y_i - \hat{y}_i"
-        if self.loss == "mse":
-            return rf"({r})^2"
-        if self.loss == "mae":
-            return rf"\lvert {r}\rvert"
-        return rf"H_{{{tex(self.delta)}}}({r})"
+        return self.loss_of_tex(R_TEX)
 
     @property
     def definition_tex(self) -> str | None:
@@ -116,30 +143,15 @@ class LossNode:
     @property
     def local_tex(self) -> str:
         """∂L_i/∂ŷ_i's formula in LaTeX."""
-        r = r"y_i - \hat{y}_i"
-        if self.loss == "mse":
-            return rf"-2\,({r})"
-        if self.loss == "mae":
-            return rf"-\operatorname{{sign}}({r})"
-        d = tex(self.delta)
-        return rf"-\operatorname{{clip}}({r},\, -{d},\, {d})"
+        return self.local_of_tex(R_TEX)
 
     def loss_of_tex(self, r: str) -> str:
         """L_i applied to the residual written r: (r)^2, |r| or H_δ(r) (δ as a number)."""
-        if self.loss == "mse":
-            return rf"({r})^2"
-        if self.loss == "mae":
-            return rf"\lvert {r}\rvert"
-        return rf"H_{{{tex(self.delta)}}}({r})"
+        return self._form("loss_tex", r, latex=True)
 
     def local_of_tex(self, r: str) -> str:
         """∂L_i/∂ŷ_i applied to the residual written r: -2 · (r), -sign(r) or -clip(r, -δ, δ)."""
-        if self.loss == "mse":
-            return rf"-2 \cdot ({r})"
-        if self.loss == "mae":
-            return rf"-\operatorname{{sign}}({r})"
-        d = tex(self.delta)
-        return rf"-\operatorname{{clip}}({r},\, -{d},\, {d})"
+        return self._form("local_tex", r, latex=True)
 
     @property
     def clip_tex(self) -> str:
@@ -179,35 +191,6 @@ class LossNode:
     def clip_note(self) -> str:
         """The words a clipped point carries: 'clipped at ±1'."""
         return f"clipped at ±{fmt(self.delta)}"
-
-
-def _node_title(node: LossNode, sub: str, yh: str) -> str:
-    r = f"y{sub} − {yh}"
-    if node.loss == "mse":
-        return f"({r})²"
-    if node.loss == "mae":
-        return f"|{r}|"
-    h = "H<sub>δ</sub>" if sub == "<sub>i</sub>" else "Hδ"
-    return f"{h}({r}), δ = {fmt(node.delta)}"
-
-
-def _loss_html(node: LossNode, y: str, yh: str) -> str:
-    r = f"{y} − {yh}"
-    if node.loss == "mse":
-        return f"({r})²"
-    if node.loss == "mae":
-        return f"|{r}|"
-    return f"H<sub>δ</sub>({r})"
-
-
-def _local(node: LossNode, y: str, yh: str) -> str:
-    r = f"{y} − {yh}"
-    if node.loss == "mse":
-        return f"−2({r})"
-    if node.loss == "mae":
-        return f"−sign({r})"
-    d = fmt(node.delta)
-    return f"−clip({r}, −{d}, {d})"
 
 
 def node_of(rec: object) -> LossNode:

@@ -52,12 +52,17 @@ def _gd_rows(u: UpdateRecord, config: TrainConfig, after: tuple[float, float]) -
     for p, g_sym, value, g, new in zip(
         "wb", _grad_symbols(u), (u.w, u.b), (u.dL_dw, u.dL_db), after, strict=True
     ):
-        s = fit(lambda p, a, g: p - a * g, (value, lr, g), new)
-        rows.append(
-            rf"{p} &:= {p} - {ALPHA}\,{g_sym} = {s.value(value)} - {s.value(lr)}"
-            rf" \cdot {s.operand(g)} = {s.answer}"
-        )
+        rows.append(_descent_row(p, g_sym, value, lr, g, new))
     return rows
+
+
+def _descent_row(p: str, d_sym: str, value: float, lr: float, d: float, new: float) -> str:
+    """p := p - alpha d with its numbers: gd's step along the gradient, momentum's along v."""
+    s = fit(lambda p, a, d: p - a * d, (value, lr, d), new)
+    return (
+        rf"{p} &:= {p} - {ALPHA}\,{d_sym} = {s.value(value)} - {s.value(lr)}"
+        rf" \cdot {s.operand(d)} = {s.answer}"
+    )
 
 
 def _momentum_rows(
@@ -82,11 +87,7 @@ def _momentum_rows(
                 rf" {s.operand(v)}\right) = {s.answer}"
             )
         else:
-            s = fit(lambda p, a, v: p - a * v, (value, lr, v), new)
-            rows.append(
-                rf"{p} &:= {p} - {ALPHA}\,v_{p} = {s.value(value)} - {s.value(lr)}"
-                rf" \cdot {s.operand(v)} = {s.answer}"
-            )
+            rows.append(_descent_row(p, f"v_{p}", value, lr, v, new))
     return rows
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lrviz.figures.marks import path_style
 from lrviz.figures.scene import Scene, surface_grid
 from lrviz.figures.theme import DEFAULT_THEME, Theme
 from lrviz.figures.uids import BOWL_CURRENT, BOWL_PATH
@@ -48,19 +49,8 @@ def plot_bowl(scene: Scene, epoch: int, theme: Theme = DEFAULT_THEME) -> go.Figu
         )
     )
     pw, pb, pl = bowl_path(scene, epoch)
-    fig.add_trace(
-        go.Scatter3d(
-            x=pw,
-            y=pb,
-            z=pl,
-            mode="lines+markers",
-            name="path",
-            uid=BOWL_PATH,
-            line={"color": theme.path, "width": theme.line_width * 1.5},
-            marker={"size": theme.marker_size * 0.3, "color": theme.path},
-            hoverinfo="skip",
-        )
-    )
+    style = path_style(theme, theme.line_width * 1.5, theme.marker_size * 0.3)
+    fig.add_trace(go.Scatter3d(x=pw, y=pb, z=pl, uid=BOWL_PATH, **style))
     fig.add_trace(
         go.Scatter3d(
             x=pw[-1:],

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from lrviz.explain.numbers import fmt
 from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
+from lrviz.figures.marks import now_marker, path_style
 from lrviz.figures.scene import Scene, rounded, surface_grid
 from lrviz.figures.theme import DEFAULT_THEME, Theme
 from lrviz.figures.uids import (
@@ -22,6 +23,7 @@ from lrviz.figures.uids import (
     CONTOUR_CURRENT,
     CONTOUR_GRID,
     CONTOUR_LEGS,
+    CONTOUR_OPTIMUM,
     CONTOUR_PATH,
 )
 
@@ -134,6 +136,7 @@ def _optimum_trace(scene: Scene, theme: Theme) -> go.Scatter:
             y=[opt.b],
             mode="markers",
             name="optimum",
+            uid=CONTOUR_OPTIMUM,
             marker={
                 "symbol": "star",
                 "size": theme.marker_size * 1.8,
@@ -151,6 +154,7 @@ def _optimum_trace(scene: Scene, theme: Theme) -> go.Scatter:
         y=[y0 - x0 * w for w in ws],
         mode="lines",
         name="optimum (a whole line)",
+        uid=CONTOUR_OPTIMUM,
         line={"color": theme.optimum, "width": theme.line_width, "dash": "dash"},
         hoverinfo="skip",
     )
@@ -194,18 +198,8 @@ def plot_contour(
     fig.add_trace(_click_grid(scene))
     fig.add_trace(_optimum_trace(scene, theme))
     px, py = path_points(scene, epoch, intra)
-    fig.add_trace(
-        go.Scatter(
-            x=px,
-            y=py,
-            mode="lines+markers",
-            name="path",
-            uid=CONTOUR_PATH,
-            line={"color": theme.path, "width": theme.thin_width * 1.3},
-            marker={"color": theme.path, "size": theme.marker_size * 0.45},
-            hoverinfo="skip",
-        )
-    )
+    style = path_style(theme, theme.thin_width * 1.3, theme.marker_size * 0.45)
+    fig.add_trace(go.Scatter(x=px, y=py, uid=CONTOUR_PATH, **style))
     lx, ly = leg_points(scene, epoch)
     fig.add_trace(
         go.Scatter(
@@ -238,20 +232,6 @@ def plot_contour(
         )
     )
     k = scene.clamp(epoch)
-    fig.add_trace(
-        go.Scatter(
-            x=[float(scene.history.w[k])],
-            y=[float(scene.history.b[k])],
-            mode="markers",
-            name="now",
-            uid=CONTOUR_CURRENT,
-            showlegend=False,
-            marker={
-                "color": theme.current,
-                "size": theme.marker_size * 1.3,
-                "line": {"color": "#ffffff", "width": 1.5},
-            },
-            hoverinfo="skip",
-        )
-    )
+    w, b = float(scene.history.w[k]), float(scene.history.b[k])
+    fig.add_trace(now_marker(w, b, CONTOUR_CURRENT, theme, 1.3))
     return fig

@@ -12,7 +12,14 @@ from lrviz.explain.numbers import fmt
 from lrviz.figures.layout import base_layout
 from lrviz.figures.scene import Range, Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
-from lrviz.figures.uids import FIT_CHOSEN, FIT_CHOSEN_RESIDUAL, FIT_DATA, FIT_LINE, FIT_RESIDUALS
+from lrviz.figures.uids import (
+    FIT_BEST_LINE,
+    FIT_CHOSEN,
+    FIT_CHOSEN_RESIDUAL,
+    FIT_DATA,
+    FIT_LINE,
+    FIT_RESIDUALS,
+)
 
 TITLE = "Data and fit"
 
@@ -105,6 +112,7 @@ def plot_fit(
                 y=[opt.w * x + opt.b for x in lx],
                 mode="lines",
                 name="least squares" if scene.loss == "mse" else f"best line ({scene.loss_label})",
+                uid=FIT_BEST_LINE,
                 line={"color": theme.reference, "width": theme.thin_width, "dash": "dash"},
                 opacity=0.7,
                 hoverinfo="skip",
@@ -173,7 +181,7 @@ def plot_fit(
     if scaling is not None:
         # Hover and ticks in original units; the traces stay in z, which the player draws in.
         fig.update_traces(
-            selector={"name": "data"},
+            selector={"uid": FIT_DATA},
             customdata=(xs * scaling[1] + scaling[0]).tolist(),
             hovertemplate="x = %{customdata:.4g}<br>y = %{y:.4g}<extra></extra>",
         )

@@ -9,9 +9,10 @@ from lrviz.core import LOSS_NAMES
 from lrviz.explain.numbers import fmt
 from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
+from lrviz.figures.marks import now_marker
 from lrviz.figures.scene import Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
-from lrviz.figures.uids import LOSS_CURRENT, LOSS_SO_FAR
+from lrviz.figures.uids import LOSS_CURRENT, LOSS_OPTIMUM, LOSS_SO_FAR, LOSS_WHOLE_RUN
 
 TITLE = "Loss ({loss}) per epoch"
 """The panel's title; {loss} is the run's loss (Scene.loss_label)."""
@@ -108,6 +109,7 @@ def plot_loss_curve(
             y=drawn_loss(scene, last),
             mode="lines",
             name="whole run",
+            uid=LOSS_WHOLE_RUN,
             showlegend=False,
             line={"color": theme.reference, "width": theme.thin_width},
             opacity=0.45,
@@ -124,6 +126,7 @@ def plot_loss_curve(
             y=[level, level],
             mode="lines",
             name=optimum_name(scene),
+            uid=LOSS_OPTIMUM,
             line={"color": theme.optimum, "width": theme.thin_width * 1.3, "dash": "dash"},
             hovertemplate=f"optimum loss {optimum_text(scene)}<extra></extra>",
         )
@@ -141,20 +144,6 @@ def plot_loss_curve(
             hovertemplate="epoch %{x}<br>loss %{y:.4g}<extra></extra>",
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=[k],
-            y=[max(float(scene.history.loss[k]), scene.loss_floor)],
-            mode="markers",
-            name="now",
-            uid=LOSS_CURRENT,
-            showlegend=False,
-            marker={
-                "color": theme.current,
-                "size": theme.marker_size * 1.2,
-                "line": {"color": "#ffffff", "width": 1.5},
-            },
-            hoverinfo="skip",
-        )
-    )
+    now = max(float(scene.history.loss[k]), scene.loss_floor)
+    fig.add_trace(now_marker(k, now, LOSS_CURRENT, theme, 1.2))
     return fig

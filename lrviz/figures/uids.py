@@ -1,4 +1,6 @@
-"""Trace uids of what changes with the epoch: the player redraws only these traces."""
+"""Trace uids: the stable names code and tests find traces by (a display name may change).
+
+The player redraws only the traces that change with the epoch (DYNAMIC)."""
 
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -8,13 +10,17 @@ FIT_LINE = "fit.line"
 FIT_CHOSEN_RESIDUAL = "fit.chosen_residual"
 FIT_CHOSEN = "fit.chosen"
 FIT_DATA = "fit.data"
+FIT_BEST_LINE = "fit.best_line"
 CONTOUR_PATH = "contour.path"
 CONTOUR_LEGS = "contour.legs"
 CONTOUR_ARROW = "contour.arrow"
 CONTOUR_CURRENT = "contour.current"
 CONTOUR_GRID = "contour.grid"
+CONTOUR_OPTIMUM = "contour.optimum"
 LOSS_SO_FAR = "loss.so_far"
 LOSS_CURRENT = "loss.current"
+LOSS_WHOLE_RUN = "loss.whole_run"
+LOSS_OPTIMUM = "loss.optimum"
 BOWL_PATH = "bowl.path"
 BOWL_CURRENT = "bowl.current"
 
@@ -26,7 +32,8 @@ DYNAMIC: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "bowl": (BOWL_PATH, BOWL_CURRENT),
     }
 )
-"""Dynamic trace uids per panel. CONTOUR_GRID and FIT_DATA are static: the targets for clicks.
+"""Dynamic trace uids per panel. The others are static: CONTOUR_GRID and FIT_DATA are the
+targets for clicks, LOSS_WHOLE_RUN the curve that hiding the future hides.
 
 FIT_CHOSEN_RESIDUAL and FIT_CHOSEN ring the point the chain-rule panel follows; the player
 places them from a few bytes sent apart from the run, so choosing a point resends no figure.

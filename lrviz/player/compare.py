@@ -147,7 +147,8 @@ def run_labels(
 
 
 def _start_loss(path: tuple[NDArray[np.float64], ...]) -> float:
-    return -float(path[2][0])
+    """The loss at epoch 0 of a (w, b, loss) path."""
+    return float(path[2][0])
 
 
 def framed_run(run: Run, pins: Sequence[Pin]) -> Run:
@@ -161,7 +162,8 @@ def framed_run(run: Run, pins: Sequence[Pin]) -> Run:
     same = [p for p in pins if p.data_id == here]
     # The view reaches a few times as far from the optimum as the first start in the arrays
     # (make_scene): put the start highest up the bowl first, so every run's start is in view.
-    paths = sorted([(h.w, h.b, h.loss), *((p.w, p.b, p.loss) for p in same)], key=_start_loss)
+    paths = [(h.w, h.b, h.loss), *((p.w, p.b, p.loss) for p in same)]
+    paths.sort(key=_start_loss, reverse=True)
     merged = History(
         w=np.concatenate([w for w, _, _ in paths]),
         b=np.concatenate([b for _, b, _ in paths]),

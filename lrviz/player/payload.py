@@ -25,7 +25,7 @@ from lrviz.figures.intra import intra_path
 from lrviz.figures.loss_curve import loss_ranges, optimum_text
 from lrviz.figures.scene import rounded
 from lrviz.figures.theme import Theme
-from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC, FIT_DATA
+from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC, FIT_DATA, LOSS_WHOLE_RUN
 from lrviz.player.run import Run
 
 FIT_UNITS = "original x units"
@@ -78,16 +78,8 @@ def _intra(run: Run) -> dict[str, list[float] | list[int]] | None:
     }
 
 
-GHOST = "loss.whole_run"
-"""uid given to the loss figure's grey curve of the whole run, which hiding the future hides."""
-
-
-def _mark_ghost(loss: dict[str, Any]) -> dict[str, Any]:
-    # The one static line of the loss figure that reaches past the epoch on screen.
-    for trace in loss["data"]:
-        if trace.get("name") == "whole run" and not trace.get("uid"):
-            trace["uid"] = GHOST
-    return loss
+GHOST = LOSS_WHOLE_RUN
+"""uid of the loss figure's grey curve of the whole run, which hiding the future hides."""
 
 
 def chain(run: Run) -> dict[str, Any]:
@@ -129,7 +121,7 @@ def payload(
         "figures": {
             "fit": _figure(plot_fit(scene, 0, theme)),
             "contour": _figure(plot_contour(scene, 0, theme)),
-            "loss": _mark_ghost(_figure(plot_loss_curve(scene, 0, theme, log_y=True))),
+            "loss": _figure(plot_loss_curve(scene, 0, theme, log_y=True)),
             "bowl": _figure(plot_bowl(scene, 0, theme)),
         },
         "traj": {

@@ -13,8 +13,8 @@ Parameters (all optional; a missing one keeps the app's default):
     batch      full | sgd | points per batch       seed    shuffle seed (mini-batches)
     loss       mse | mae | huber                   delta   Huber's δ, DELTA_MIN..DELTA_MAX
     present    1 for presentation mode             epoch   the epoch on screen
-Notices are plain text quoting at most SHOWN_CHARS characters of what was given: escape them
-(lrviz.data.escape_markdown) before showing them.
+Notices are plain text, quoting what was given on one line cut short (lrviz.data.wording.quoted):
+escape them (lrviz.data.escape_markdown) before showing them.
 
 A link says the run on screen: when the epochs it asks for are above the work budget
 (lrviz.player.run.MAX_UPDATES) the sidebar cuts them, with a note, and the URL is rewritten with
@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from lrviz.core import TrainConfig
+from lrviz.data import MAX_SEED
+from lrviz.data.wording import quoted
 from lrviz.player.run import MAX_EPOCHS, RunSettings
 from lrviz.ui.settings import (
     BATCH_MODES,
@@ -63,8 +65,6 @@ VIEW_KEYS = ("present", "epoch")
 KEYS = RUN_KEYS + VIEW_KEYS
 # No honest value is longer; a longer one is refused before any parsing.
 MAX_VALUE_CHARS = 40
-SHOWN_CHARS = 24
-MAX_SEED = 2**31 - 1
 MAX_BATCH = 100_000
 MAX_BETA = 0.99
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -91,12 +91,6 @@ class Parsed:
 
 class _Refused(ValueError):
     """A value that cannot be used at all; its message says why."""
-
-
-def quoted(text: str) -> str:
-    """text in quotes, cut to SHOWN_CHARS characters: safe to quote back however long it is."""
-    cut = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
-    return f"“{cut}”"
 
 
 def _fmt(value: float) -> str:

@@ -17,7 +17,8 @@ from types import MappingProxyType
 import streamlit as st
 
 from lrviz.core import LOSSES, Curvature, Dataset, TrainConfig
-from lrviz.data import escape_markdown
+from lrviz.data import MAX_SEED, escape_markdown
+from lrviz.data.wording import quoted
 from lrviz.explain.numbers import fmt
 from lrviz.player.run import MAX_EPOCHS, Run, RunSettings, start_problem, work_budget
 from lrviz.ui import state
@@ -111,11 +112,10 @@ def parse_lr(text: str) -> tuple[float | None, str]:
         value = float(raw) if len(raw) <= 40 else math.nan
     except ValueError:
         value = math.nan
-    shown = raw if len(raw) <= 24 else raw[:24] + "…"
     if not math.isfinite(value):
-        return None, f"α “{shown}” is not a number; type one such as 0.01 or 1e-7."
+        return None, f"α {quoted(raw)} is not a number; type one such as 0.01 or 1e-7."
     if not LR_MIN <= value <= LR_MAX:
-        return None, f"α must be between {fmt(LR_MIN)} and {fmt(LR_MAX)}; “{shown}” is not."
+        return None, f"α must be between {fmt(LR_MIN)} and {fmt(LR_MAX)}; {quoted(raw)} is not."
     return value, ""
 
 
@@ -306,7 +306,7 @@ def _batch_ui(n: int) -> tuple[str, int, int]:
         size = int(st.number_input("Points per batch", 1, max(n, 1), step=1, key=BATCH_SIZE))
     else:
         size = 1
-    seed = int(st.number_input("Shuffle seed", 0, 2**31 - 1, step=1, key=SEED))
+    seed = int(st.number_input("Shuffle seed", 0, MAX_SEED, step=1, key=SEED))
     return mode, size, seed
 
 

@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lrviz.data import escape_markdown
+from lrviz.data.wording import quoted
 from lrviz.player.cursor import read_cursor
 from lrviz.player.run import RunSettings
 from lrviz.share.link_probe import dropped_notice, probe_ui
-from lrviz.share.url_state import LESSON_KEYS, LESSON_PARAM, from_params, quoted, to_params
+from lrviz.share.url_state import LESSON_KEYS, LESSON_PARAM, from_params, to_params
 from lrviz.ui import state
 from lrviz.ui.compare_ui import apply_pin_params, pin_params
 from lrviz.ui.data_ui import current_data_source

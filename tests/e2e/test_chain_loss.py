@@ -64,7 +64,7 @@ def test_huber_on_the_outliers_shows_its_loss_node_and_the_clipped_pull(
         assert shown["node"] == "Hδ(yi − ŷi), δ = 1", shown["node"]
         g = fmt(rec.dL_dyhat[outlier])
         assert shown["local"] == f"← ∂Li/∂ŷi = −clip(yi − ŷi, −1, 1) = {g} (clipped at ±1)"
-        assert "−2(" not in shown["local"] and "²" not in shown["node"]
+        assert "−2·(" not in shown["local"] and "²" not in shown["node"]
         assert "Only this factor" in shown["same"]
         # The point's rows carry Huber's numbers: L_i and ∂L_i/∂ŷ_i from the record.
         assert rows["rows"]["loss"][-1] == fmt(rec.loss_i[outlier])
