@@ -3,13 +3,16 @@
 The rule checked, per chart (fit, contour, loss) as plotly drew it: its plot area (the drag
 surface .nsewdrag, which covers exactly the axes' rectangle) is at least MIN_WIDTH of the
 chart's width and MIN_HEIGHT of its height; the legend's box does not intersect the plot area,
-so no entry hides a point, a path or a curve; and the legend lies inside the chart, not cut off.
+so no entry hides a point, a path or a curve; the legend lies inside the chart, not cut off;
+and the chart is laid out at the size it is shown at (else its axis labels are cut).
 """
 
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.browser import PROJECTOR, Viewport, save_screenshot
 from tests.e2e.test_playground import PLAYER, WAIT_MS, wait_ready
@@ -18,8 +21,9 @@ MIN_WIDTH = 0.6
 MIN_HEIGHT = 0.4
 CHARTS = ("fit", "contour", "loss")
 
-# [left, top, right, bottom] of each chart, its plot area and its legend, once plotly's layout
-# matches the chart's box (a resize has been drawn); null until then.
+# [left, top, right, bottom] of each chart, its plot area and its legend, and the size plotly
+# last laid the chart out at ([width, height]), which lags the chart's box while a resize is
+# being drawn.
 BOXES_JS = """
 (names) => {
   const box = (n) => {
@@ -31,23 +35,37 @@ BOXES_JS = """
   for (const name of names) {
     const gd = document.querySelector(`[data-plot="${name}"]`);
     const full = gd && gd._fullLayout;
-    if (!full) return null;
-    const chart = gd.getBoundingClientRect();
-    if (Math.abs(chart.width - full.width) > 1 || Math.abs(chart.height - full.height) > 1) {
-      return null;
-    }
-    const legend = gd.querySelector('.legend .bg') || gd.querySelector('.legend');
-    out[name] = {chart: box(gd), plot: box(gd.querySelector('.nsewdrag')), legend: box(legend)};
+    const legend = gd && (gd.querySelector('.legend .bg') || gd.querySelector('.legend'));
+    out[name] = {
+      chart: box(gd), plot: box(gd && gd.querySelector('.nsewdrag')), legend: box(legend),
+      drawn: full ? [full.width, full.height] : null,
+    };
   }
   return out;
 }
 """
 
+# True once every chart is laid out at the size it is shown at.
+SIZED_JS = """
+(names) => names.every((name) => {
+  const gd = document.querySelector(`[data-plot="${name}"]`);
+  const full = gd && gd._fullLayout;
+  if (!full || !gd.querySelector('.nsewdrag')) return false;
+  const r = gd.getBoundingClientRect();
+  return Math.abs(r.width - full.width) <= 1 && Math.abs(r.height - full.height) <= 1;
+})
+"""
+# A chart's relayout after its box changed is one animation frame or two; far longer means the
+# chart stays drawn at a size it is not shown at, its axis labels cut or its plot off-centre.
+SIZED_MS = 8_000
 
-def boxes(page: Page) -> dict[str, dict[str, list[float] | None]]:
-    """The charts' boxes once every chart is drawn at its current size."""
-    handle = page.wait_for_function(BOXES_JS, arg=list(CHARTS), timeout=WAIT_MS)
-    return handle.json_value()
+
+def boxes(page: Page) -> dict[str, dict[str, Any]]:
+    """The charts' boxes, once every chart is drawn at its current size (or after SIZED_MS)."""
+    # A chart still drawn at another size is reported by problems(), not a timeout.
+    with suppress(PlaywrightTimeoutError):
+        page.wait_for_function(SIZED_JS, arg=list(CHARTS), timeout=SIZED_MS)
+    return page.evaluate(BOXES_JS, list(CHARTS))
 
 
 def intersects(a: list[float], b: list[float], slack: float = 1.0) -> bool:
@@ -70,7 +88,13 @@ def problems(found: dict[str, Any], where: str) -> list[str]:
     """What breaks the rule in the module docstring, one line per chart and fault."""
     out = []
     for name, b in found.items():
-        chart, plot, legend = b["chart"], b["plot"], b["legend"]
+        chart, plot, legend, drawn = b["chart"], b["plot"], b["legend"], b["drawn"]
+        if chart is None or plot is None or drawn is None:
+            out.append(f"{where}, {name}: not drawn")
+            continue
+        shown = [chart[2] - chart[0], chart[3] - chart[1]]
+        if abs(shown[0] - drawn[0]) > 1 or abs(shown[1] - drawn[1]) > 1:
+            out.append(f"{where}, {name}: drawn at {drawn} but shown at {shown}, so cut")
         width = (plot[2] - plot[0]) / (chart[2] - chart[0])
         height = (plot[3] - plot[1]) / (chart[3] - chart[1])
         if width < MIN_WIDTH or height < MIN_HEIGHT:
