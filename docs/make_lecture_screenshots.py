@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     """Take the screenshots; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", nargs="?", type=Path, default=REPO_ROOT / "docs")
-    parser.add_argument("--lesson", type=int, default=3, help="gallery number key, 1-8")
+    parser.add_argument("--lesson", type=int, default=3, help="gallery key, 1-9 or 0")
     parser.add_argument("--epoch", type=int, default=12, help="epoch to step to")
     args = parser.parse_args(argv)
     failed = False

@@ -20,15 +20,15 @@ def test_an_optimum_of_zero_says_it_is_drawn_at_the_axis_floor() -> None:
     run = make_run(make_dataset(ARTICLE, ARTICLE), RunSettings(config=TrainConfig(lr=0.05)))
     scene = run.scene
     assert scene.optimum.loss == 0.0 and optimum_level(scene) == scene.loss_floor > 0
-    assert optimum_text(scene) == f"0 ({FLOOR_NOTE})"
+    assert optimum_text(scene) == f"0, {FLOOR_NOTE}"
     fig = plot_loss_curve(scene, 10, DEFAULT_THEME)
     optimum_trace = next(t for t in fig.data if t.uid == LOSS_OPTIMUM)
-    assert optimum_trace.name == f"optimum loss 0,<br>({FLOOR_NOTE})"
+    assert optimum_trace.name == f"optimum loss 0,<br>{FLOOR_NOTE}"
     assert optimum_trace.showlegend is not False
     assert FLOOR_NOTE in optimum_trace.hovertemplate
     assert list(optimum_trace.y) == [scene.loss_floor] * 2
     body = json.loads(encode(payload(run, DEFAULT_THEME, "/p.js")))
-    assert body["optimum_loss_text"] == f"0 ({FLOOR_NOTE})"
+    assert body["optimum_loss_text"] == f"0, {FLOOR_NOTE}"
 
 
 def test_a_positive_optimum_is_drawn_at_its_level_without_the_note() -> None:

@@ -42,15 +42,13 @@ def base_layout(
     x_range: Range,
     y_range: Range,
     y_kind: str = "linear",
-    legend_corner: str = "left",
 ) -> dict[str, Any]:
     """Layout dict for go.Figure(layout=...): title, fonts, margins, legend and the two axes.
 
-    The legend sits inside the plot, in the corner named by legend_corner ('left', 'right' or
-    'bottom-left'): beside the plot it would take a third of a projector-sized panel.
+    The legend runs across the foot of the figure, below the x axis, its entries wrapping into
+    rows: inside the plot it covered data (a path, a curve's start, a pinned line) in some
+    lesson or other, and a wide entry pushed plotly's margins until the plot was a sliver.
     """
-    right = legend_corner == "right"
-    bottom = legend_corner == "bottom-left"
     return {
         "template": "none",
         "title": {
@@ -62,18 +60,23 @@ def base_layout(
         "font": {"family": theme.font_family, "size": theme.font_size, "color": theme.ink},
         "paper_bgcolor": theme.background,
         "plot_bgcolor": theme.background,
-        "margin": {"l": 8, "r": 12, "t": 44, "b": 8},
+        "margin": {"l": 8, "r": 12, "t": 44, "b": 4},
         "showlegend": True,
         "legend": {
-            "orientation": "v",
-            "x": 0.99 if right else 0.01,
-            "xanchor": "right" if right else "left",
-            "y": 0.04 if bottom else 0.99,
-            "yanchor": "bottom" if bottom else "top",
+            "orientation": "h",
+            # Measured from the figure's foot ("container"): plotly then reserves the legend's
+            # height below the axis instead of pushing both side margins by its width.
+            "xref": "paper",
+            "yref": "container",
+            "x": 0.0,
+            "xanchor": "left",
+            "y": 0.0,
+            "yanchor": "bottom",
             "font": {"size": max(theme.font_size - 1, 14)},
-            "bgcolor": "rgba(255,255,255,0.8)",
+            "bgcolor": "rgba(0,0,0,0)",
             "itemwidth": 30,
-            "tracegroupgap": 2,
+            "tracegroupgap": 0,
+            "valign": "top",
         },
         "hovermode": "closest",
         "hoverlabel": {"font": {"size": theme.font_size}},

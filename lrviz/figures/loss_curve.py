@@ -52,9 +52,12 @@ FLOOR_NOTE = "drawn at the axis floor"
 
 
 def optimum_text(scene: Scene) -> str:
-    """The optimum's loss as the panel labels it: '0.4', or '0 (drawn at the axis floor)'."""
+    """The optimum's loss as the panel labels it: '0.4', or '0, drawn at the axis floor'.
+
+    No brackets: the panel's header puts this in brackets of its own.
+    """
     text = fmt(scene.optimum.loss)
-    return f"{text} ({FLOOR_NOTE})" if scene.optimum.loss < scene.loss_floor else text
+    return f"{text}, {FLOOR_NOTE}" if scene.optimum.loss < scene.loss_floor else text
 
 
 def loss_so_far(
@@ -70,10 +73,10 @@ def loss_so_far(
 
 
 def optimum_name(scene: Scene) -> str:
-    """The legend's name for the optimum's line; an optimum of 0 says where it is drawn, in the
-    legend's empty corner rather than over the curve."""
+    """The legend's name for the optimum's line; an optimum of 0 says where it is drawn, on a
+    second line, so the legend below the plot stays as narrow as a phone's plot."""
     if scene.optimum.loss < scene.loss_floor:
-        return f"optimum loss {optimum_text(scene).replace(' (', ',<br>(')}"
+        return f"optimum loss {optimum_text(scene).replace(', ', ',<br>')}"
     return "optimum loss"
 
 
@@ -99,7 +102,6 @@ def plot_loss_curve(
         x_range,
         log_range if log_y else lin_range,
         "log" if log_y else "linear",
-        legend_corner="bottom-left",
     )
     fig = go.Figure(layout=layout)
     epochs = np.arange(last + 1)
@@ -118,7 +120,7 @@ def plot_loss_curve(
     )
     # The value is in the hover and the panel's header, not the legend, which must stay narrow
     # on a projector. A zero loss has no place on a log axis: the line then sits on the axis
-    # floor, and its legend entry says so on two short lines.
+    # floor, and its legend entry (below the plot) says so on two short lines.
     level = optimum_level(scene)
     fig.add_trace(
         go.Scatter(

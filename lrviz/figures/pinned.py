@@ -100,7 +100,7 @@ def pinned_loss_traces(pins: Sequence[PinnedPath], theme: Theme, floor: float) -
 
 
 PINNED_END = "pinned_end."
-"""Prefix of the static line a pinned run ends on, in the data panel (pinned_end.fit.i): not
+"""Prefix of the static line a pinned run ends on, in the data panel (pinned_end.fit.runI): not
 PINNED's, so the player draws it whole, once."""
 
 
@@ -123,7 +123,7 @@ def pinned_fit_traces(
                 y=[w * x + b for x in xs],
                 mode="lines",
                 name=f"{label}<br>at its end",
-                uid=f"{PINNED_END}fit.{i}",
+                uid=f"{PINNED_END}fit.run{i}",  # see uids.pinned_uid: no digit after a dot
                 line={"color": colour, "width": theme.line_width, "dash": dash},
                 hovertemplate=f"{hover}, at its end<extra></extra>",
             )

@@ -40,10 +40,12 @@ places them from a few bytes sent apart from the run, so choosing a point resend
 """
 
 PINNED = "pinned."
-"""Prefix of a pinned run's traces (pinned.contour.i, pinned.loss.i). The player draws them up
-to the epoch on screen, so a pinned run moves alongside the run it is compared with."""
+"""Prefix of a pinned run's traces (pinned.contour.run0, pinned.loss.run0). The player draws
+them up to the epoch on screen, so a pinned run moves alongside the run it is compared with."""
 
 
 def pinned_uid(panel: str, i: int) -> str:
     """The uid of pinned run i's trace in a panel ('contour' or 'loss')."""
-    return f"{PINNED}{panel}.{i}"
+    # plotly selects a removed trace's colour bar by ".cb" + uid: a part after a dot must not
+    # start with a digit, or switching to a run without that trace throws in plotly.
+    return f"{PINNED}{panel}.run{i}"
