@@ -19,11 +19,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from lrviz.app.run import RunSettings, make_run
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.figures.intra import intra_path
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.payload import encode, payload
-from lrviz.player.run import RunSettings, make_run
 
 
 def best(repeat: int, fn) -> tuple[float, object]:

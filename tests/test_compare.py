@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lrviz.app.run import RunSettings, make_run
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.figures import DEFAULT_THEME
 from lrviz.figures.uids import DYNAMIC
 from lrviz.player.compare import Pin, compare_payload, framed_run, run_labels
 from lrviz.player.payload import encode, payload
-from lrviz.player.run import RunSettings, make_run
 from lrviz.share.url_state import pin_from_text, pin_to_text, settings_from_values
 from lrviz.ui.settings import BETA2_CHOICES, EPS_CHOICES
 

@@ -18,13 +18,8 @@ from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from lrviz.data import MAX_N, DataError, preset_names, standardize_problem
-from lrviz.figures import DEFAULT_THEME
-from lrviz.player import run as run_module
-from lrviz.player.payload import encode, payload
-from lrviz.player.run import MAX_EPOCHS, make_run
-from lrviz.share.url_state import MAX_BATCH, MAX_SEED, from_params
-from lrviz.ui.data_source import (
+from lrviz.app import run as run_module
+from lrviz.app.data_source import (
     GEN_LIMIT,
     MAX_INLINE_POINTS,
     data_params_keys,
@@ -32,6 +27,11 @@ from lrviz.ui.data_source import (
     preset_source,
     resolve,
 )
+from lrviz.app.run import MAX_EPOCHS, make_run
+from lrviz.data import MAX_N, DataError, preset_names, standardize_problem
+from lrviz.figures import DEFAULT_THEME
+from lrviz.player.payload import encode, payload
+from lrviz.share.url_state import MAX_BATCH, MAX_SEED, from_params
 from lrviz.ui.data_ui import build_active
 from lrviz.ui.settings import (
     BETA2_CHOICES,

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lrviz.app.run import MAX_POINTS, MAX_UPDATES, RunSettings, work_budget
 from lrviz.core import TrainConfig, curvature, epochs_within, make_dataset, update_cost
 from lrviz.player.compare import run_labels
-from lrviz.player.run import MAX_POINTS, MAX_UPDATES, RunSettings, work_budget
 from lrviz.share.url_state import (
     from_params,
     pin_from_text,
@@ -159,7 +159,7 @@ def test_settle_values_cuts_a_robust_run_to_its_budget() -> None:
 
 
 def test_the_banner_says_whose_stable_limit_it_quotes() -> None:
-    from lrviz.player.run import make_run
+    from lrviz.app.run import make_run
     from lrviz.ui.status import banner
 
     limit = curvature(ARTICLE).max_stable_lr

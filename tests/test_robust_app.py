@@ -17,13 +17,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lrviz.app.run import MAX_UPDATES, updates_per_epoch
+from lrviz.app.scenarios import lessons
 from lrviz.data import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, DataError
 from lrviz.player.payload import FIT_UNITS
-from lrviz.player.run import MAX_UPDATES, updates_per_epoch
 from lrviz.share.link_probe import PROBE_KEY, QUERY_MAX_FIELDS, dropped_notice
 from lrviz.share.url_state import from_params, to_params
 from lrviz.ui.data_ui import STANDARDIZE_KEY, edit_frame, table_points
-from lrviz.ui.scenarios import lessons
 from lrviz.ui.settings import DEFAULTS, LR_CHOICES, LR_MAX, LR_MIN, settings_of
 from tests.app_driver import APP, component, player_data, report
 

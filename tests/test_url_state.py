@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lrviz.app.run import MAX_EPOCHS, RunSettings
 from lrviz.core import TrainConfig
-from lrviz.player.run import MAX_EPOCHS, RunSettings
 from lrviz.share.url_state import (
     KEYS,
     MAX_SEED,

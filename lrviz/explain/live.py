@@ -30,8 +30,8 @@ from lrviz.core import (
 from lrviz.core.losses import dl_dyhat, pointwise
 from lrviz.core.optimizers import OptState, adam_bias_corrected
 from lrviz.explain.loss_node import LossNode
-from lrviz.explain.numbers import fmt
 from lrviz.explain.optimizer import batch_points, params_after, state_before
+from lrviz.notation.numbers import fmt
 
 Array = NDArray[np.float64]
 

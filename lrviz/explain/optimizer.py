@@ -6,9 +6,9 @@ import numpy as np
 
 from lrviz.core import AdamState, MomentumState, StepRecord, TrainConfig, TrainState, UpdateRecord
 from lrviz.core.optimizers import OptState, adam_bias_corrected
-from lrviz.explain.numbers import fmt
 from lrviz.explain.recompute import fit
 from lrviz.explain.symbols import ALPHA, DL_DB, DL_DW, DLB_DB, DLB_DW, aligned
+from lrviz.notation.numbers import fmt
 
 POINTS_SHOWN = 20
 """A batch lists at most this many of its point numbers."""

@@ -6,12 +6,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.core import LOSS_NAMES
-from lrviz.explain.numbers import fmt
 from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
 from lrviz.figures.scene import Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
 from lrviz.figures.uids import LOSS_CURRENT, LOSS_SO_FAR
+from lrviz.notation.numbers import fmt
 
 TITLE = "Loss ({loss}) per epoch"
 """The panel's title; {loss} is the run's loss (Scene.loss_label)."""

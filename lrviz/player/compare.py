@@ -16,8 +16,8 @@ import numpy as np
 import plotly.io as pio
 from numpy.typing import NDArray
 
+from lrviz.app.run import Run, RunSettings
 from lrviz.core import Dataset, History
-from lrviz.explain.numbers import fmt
 from lrviz.figures.pinned import (
     PinnedPath,
     legend_names,
@@ -28,8 +28,8 @@ from lrviz.figures.pinned import (
 from lrviz.figures.scene import loss_label, make_scene
 from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_PATH, DYNAMIC, LOSS_SO_FAR
+from lrviz.notation.numbers import fmt
 from lrviz.player.payload import payload
-from lrviz.player.run import Run, RunSettings
 
 SHORT_NAMES = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov", "adam": "Adam"}
 MAX_DATA_LABEL = 26

@@ -17,7 +17,7 @@ Notices are plain text quoting at most SHOWN_CHARS characters of what was given:
 (lrviz.data.escape_markdown) before showing them.
 
 A link says the run on screen: when the epochs it asks for are above the work budget
-(lrviz.player.run.MAX_UPDATES) the sidebar cuts them, with a note, and the URL is rewritten with
+(lrviz.app.run.MAX_UPDATES) the sidebar cuts them, with a note, and the URL is rewritten with
 the epochs that ran, so the link opened again plays the same run and needs no cut.
 """
 
@@ -28,8 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from lrviz.app.run import MAX_EPOCHS, RunSettings
 from lrviz.core import TrainConfig
-from lrviz.player.run import MAX_EPOCHS, RunSettings
 from lrviz.ui.settings import (
     BATCH_MODES,
     BETA2_CHOICES,

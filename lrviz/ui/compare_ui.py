@@ -10,21 +10,21 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from lrviz.data import DataError, escape_markdown, preset_names
-from lrviz.figures.pinned import MAX_PINNED
-from lrviz.figures.theme import Theme
-from lrviz.player.compare import Pin, compare_key, compare_payload, data_id, run_labels
-from lrviz.player.payload import encode
-from lrviz.player.run import make_run
-from lrviz.share.url_state import PIN_PARAMS, pin_from_text, pin_to_text, settings_from_values
-from lrviz.ui.data_source import (
+from lrviz.app.data_source import (
     DataSource,
     data_source_from_params,
     data_source_to_params,
     preset_source,
 )
+from lrviz.app.run import make_run
+from lrviz.app.scenarios import RAW_IN_Z, data_label, dataset_of, in_z_units
+from lrviz.data import DataError, escape_markdown, preset_names
+from lrviz.figures.pinned import MAX_PINNED
+from lrviz.figures.theme import Theme
+from lrviz.player.compare import Pin, compare_key, compare_payload, data_id, run_labels
+from lrviz.player.payload import encode
+from lrviz.share.url_state import PIN_PARAMS, pin_from_text, pin_to_text, settings_from_values
 from lrviz.ui.data_ui import current_data_source
-from lrviz.ui.scenarios import RAW_IN_Z, data_label, dataset_of, in_z_units
 from lrviz.ui.session import Current
 
 PINS_KEY = "lrviz_pins"

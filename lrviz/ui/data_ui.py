@@ -12,7 +12,7 @@ the run settings and the run are. A refusal (bad file, bad cell, bad generator s
 where it happened, escaped, and the last good data stays active. Everything lives in
 ``st.session_state`` under keys starting with ``lrviz_data_``. ``set_data_source`` switches the
 data from code (a shareable URL, a gallery of scenarios); ``current_data_source`` and the
-functions of ``lrviz.ui.data_source`` describe it back as query parameters.
+functions of ``lrviz.app.data_source`` describe it back as query parameters.
 """
 
 from __future__ import annotations
@@ -25,6 +25,18 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
+from lrviz.app.data_source import (
+    GEN_LIMIT,
+    MAX_INLINE_POINTS,
+    DataSource,
+    data_source_from_params,
+    data_source_to_params,
+    generator_source,
+    points_source,
+    preset_source,
+    resolve,
+    share_notice,
+)
 from lrviz.core import Dataset, History, curvature, make_dataset, optimum
 from lrviz.data import (
     DEFAULT_PRESET,
@@ -51,19 +63,7 @@ from lrviz.data import (
     standardize_problem,
 )
 from lrviz.data.csv_reader import upload_limit_text
-from lrviz.explain.numbers import fmt
-from lrviz.ui.data_source import (
-    GEN_LIMIT,
-    MAX_INLINE_POINTS,
-    DataSource,
-    data_source_from_params,
-    data_source_to_params,
-    generator_source,
-    points_source,
-    preset_source,
-    resolve,
-    share_notice,
-)
+from lrviz.notation.numbers import fmt
 
 __all__ = [
     "MAX_INLINE_POINTS",

@@ -10,11 +10,11 @@ import html
 
 import streamlit as st
 
+from lrviz.app.run import Run
 from lrviz.core import Dataset
 from lrviz.data import escape_html
-from lrviz.explain.numbers import fmt
 from lrviz.export import export_html
-from lrviz.player.run import Run
+from lrviz.notation.numbers import fmt
 from lrviz.ui.settings import OPTIMIZER_NAMES
 
 

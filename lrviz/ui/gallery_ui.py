@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lrviz.app.run import RunSettings
+from lrviz.app.scenarios import Lesson, data_label, lesson_pins, lessons
 from lrviz.data import escape_markdown
-from lrviz.player.run import RunSettings
 from lrviz.share.url_state import widget_values
 from lrviz.ui.compare_ui import set_pins
 from lrviz.ui.data_ui import set_data_source
-from lrviz.ui.scenarios import Lesson, data_label, lesson_pins, lessons
 from lrviz.ui.settings import DEFAULTS
 
 LESSON_KEY = "lrviz_lesson"

@@ -4,7 +4,7 @@ loss (MSE, MAE or Huber with its δ).
 Two rules are applied to the widgets' values before the widgets are drawn, so the sidebar always
 shows the run on screen (and the URL, written from that run, agrees with both): a start whose
 loss is not a finite number goes back to the last good start (or (0, 0)), and an epoch budget
-above the work budget (lrviz.player.run.MAX_UPDATES) is cut to the epochs that fit. Each says so
+above the work budget (lrviz.app.run.MAX_UPDATES) is cut to the epochs that fit. Each says so
 in a note shown above the player (settings_notes_ui) while that run is on screen.
 """
 
@@ -16,11 +16,11 @@ from types import MappingProxyType
 
 import streamlit as st
 
+from lrviz.app.run import MAX_EPOCHS, Run, RunSettings, start_problem, work_budget
 from lrviz.core import LOSSES, Curvature, Dataset, TrainConfig
 from lrviz.data import escape_markdown
-from lrviz.explain.numbers import fmt
+from lrviz.notation.numbers import fmt
 from lrviz.player.component import PLAYER_KEY
-from lrviz.player.run import MAX_EPOCHS, Run, RunSettings, start_problem, work_budget
 
 # Learning rates on a log scale from 1e-8 to 2: 1, 1.5, 2, 3, ... 9 per decade, so the article's
 # 0.01, the limit's neighbours 0.08 and 0.09, and round values a teacher types are all there;

@@ -3,7 +3,7 @@
 Order in the script: ``read_link_ui`` before any widget (it presets their values), then the
 page, then ``link_epoch`` once the run is known, ``link_notices_ui`` where notices may show, and
 ``write_link_ui`` at the end with what is on screen. Every value in a link is hostile input:
-``lrviz.share.url_state`` and ``lrviz.ui.data_source`` clamp or drop it, with a notice shown
+``lrviz.share.url_state`` and ``lrviz.app.data_source`` clamp or drop it, with a notice shown
 escaped here; nothing in a link can raise.
 """
 
@@ -14,9 +14,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from lrviz.app.run import RunSettings
+from lrviz.app.scenarios import data_label, lessons
 from lrviz.data import escape_markdown
 from lrviz.player.cursor import read_cursor
-from lrviz.player.run import RunSettings
 from lrviz.share.link_probe import PROBE_KEY, dropped_notice, probe_ui
 from lrviz.share.url_state import LESSON_KEYS, LESSON_PARAM, from_params, quoted, to_params
 from lrviz.ui.compare_ui import apply_pin_params, pin_params
@@ -24,7 +25,6 @@ from lrviz.ui.data_ui import current_data_source
 from lrviz.ui.gallery_ui import LESSON_KEY as LESSON_STATE
 from lrviz.ui.gallery_ui import active_lesson, load_lesson
 from lrviz.ui.lecture_ui import PRESENT_KEY
-from lrviz.ui.scenarios import data_label, lessons
 
 _LOADED = "lrviz_link_loaded"  # True once this session has read its link
 _NOTICES = "lrviz_link_notices"  # (view or None, tuple of plain-text notices)

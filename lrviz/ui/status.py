@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from lrviz.explain.numbers import fmt
-from lrviz.player.run import Run
+from lrviz.app.run import Run
+from lrviz.notation.numbers import fmt
 from lrviz.ui.settings import OPTIMIZER_NAMES
 
 

@@ -22,8 +22,8 @@ from lrviz.core import (
     update_cost,
     updates_per_epoch,
 )
-from lrviz.explain.numbers import fmt
 from lrviz.figures.scene import Scene, make_scene
+from lrviz.notation.numbers import fmt
 
 # Upper bound of the epoch budget: the whole run is computed up front and sent to the browser
 # once, about 160 bytes per epoch, so 5000 epochs stay under a megabyte.
