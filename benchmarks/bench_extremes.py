@@ -28,6 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lrviz.app import run as player_run
+from lrviz.app import settings as app_settings
 from lrviz.core import (
     LOSSES,
     OPTIMIZERS,
@@ -48,7 +49,7 @@ from lrviz.data.limits import MAX_ROWS
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.payload import encode, payload
 
-MAX_EPOCHS = player_run.MAX_EPOCHS
+MAX_EPOCHS = app_settings.MAX_EPOCHS
 DEFAULT_CAP = 200_000
 DEFAULT_POINTS = 10_000_000
 BATCHES: tuple[tuple[str, int | None], ...] = (
@@ -132,7 +133,7 @@ def main() -> None:
             # The app's own rule (make_run cuts with it too): both bounds, for every loss.
             epochs = player_run.work_budget(n, batch, MAX_EPOCHS, cap, loss, points).epochs
             config = TrainConfig(lr=1e-3, optimizer=optimizer, batch_size=batch, loss=loss)
-            settings = player_run.RunSettings(epochs=epochs, config=config)
+            settings = app_settings.RunSettings(epochs=epochs, config=config)
             refused = player_run.robust_size_problem(n, loss)
             if refused:
                 # The app refuses this before any work: a row within the goal, at no cost.

@@ -19,7 +19,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lrviz.app.run import RunSettings, make_run
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.figures.intra import intra_path
 from lrviz.figures.theme import DEFAULT_THEME

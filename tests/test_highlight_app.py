@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lrviz.app.run import RunSettings, make_run
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import make_dataset
 from lrviz.data.standardize import fit_scaling, standardize, to_original
 from lrviz.figures import DEFAULT_THEME, plot_fit

@@ -4,7 +4,8 @@ import json
 
 import numpy as np
 
-from lrviz.app.run import RunSettings, make_run
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.data import fit_scaling, standardize
 from lrviz.figures import plot_loss_curve

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lrviz.app.run import RunSettings, make_run
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig, make_dataset, record_at, run, step
 from lrviz.core import init_state as start
 from lrviz.figures import plot_contour, plot_loss_curve

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from lrviz.catalog.optimizers import uses
 from lrviz.core import (
     AdamState,
     Dataset,
@@ -245,13 +246,13 @@ def _optimizer_fields(rp: Replay) -> dict[str, Any]:
     cfg = rp.config
     out: dict[str, Any] = {}
     first: dict[str, str] = {}
-    if cfg.optimizer in ("momentum", "nesterov"):
+    if uses(cfg.optimizer, "momentum"):
         before = [s for s in rp.before if isinstance(s, MomentumState)]
         after = [s for s in rp.after if isinstance(s, MomentumState)]
         for k, p in enumerate("wb"):
             out[f"v0{p}"] = _texts([s.velocity[k] for s in before])
             out[f"v{p}"] = _texts([s.velocity[k] for s in after])
-    elif cfg.optimizer == "adam":
+    elif uses(cfg.optimizer, "beta1"):
         before_a = [s for s in rp.before if isinstance(s, AdamState)]
         after_a = [s for s in rp.after if isinstance(s, AdamState)]
         out["t"] = [str(s.count) for s in after_a]

@@ -11,11 +11,11 @@ import html
 import streamlit as st
 
 from lrviz.app.run import Run
+from lrviz.catalog.optimizers import OPTIMIZER_NAMES
 from lrviz.core import Dataset
 from lrviz.data import escape_html
 from lrviz.export import export_html
 from lrviz.notation.numbers import fmt
-from lrviz.ui.settings import OPTIMIZER_NAMES
 
 
 def export_title(run: Run, data_name: str) -> str:

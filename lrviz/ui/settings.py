@@ -16,64 +16,24 @@ from types import MappingProxyType
 
 import streamlit as st
 
-from lrviz.app.run import MAX_EPOCHS, Run, RunSettings, start_problem, work_budget
+from lrviz.app.choices import BATCH_MODES, DEFAULTS, LOSS_CHOICES, LR_CHOICES
+from lrviz.app.run import Run, start_problem, work_budget
+from lrviz.app.settings import (
+    DELTA_MAX,
+    DELTA_MIN,
+    LR_MAX,
+    LR_MIN,
+    MAX_EPOCHS,
+    MAX_SHUFFLE_SEED,
+    START_LIMIT,
+    RunSettings,
+)
+from lrviz.catalog.optimizers import OPTIMIZER_NAMES, OPTIMIZER_TABLE, hypers_of
 from lrviz.core import LOSSES, Curvature, Dataset, TrainConfig
 from lrviz.data import escape_markdown
 from lrviz.notation.numbers import fmt
 from lrviz.player.component import PLAYER_KEY
-
-# Learning rates on a log scale from 1e-8 to 2: 1, 1.5, 2, 3, ... 9 per decade, so the article's
-# 0.01, the limit's neighbours 0.08 and 0.09, and round values a teacher types are all there;
-# unscaled x in the thousands has a stable limit near 1e-7. Any other α is typed (LR_MIN..LR_MAX).
-_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0)
-LR_CHOICES: tuple[float, ...] = (
-    *(float(f"{m}e{e}") for e in range(-8, 0) for m in _MANTISSAS),
-    1.0,
-    1.5,
-    2.0,
-)
-LR_MIN = 1e-305
-"""Smallest α typed or linked: x within ±1e150 has a stable limit 2/λ_max of about 1e-300."""
-LR_MAX = 2.0
-"""Largest α: the slider's top stop."""
-START_LIMIT = 1e6
-OPTIMIZER_NAMES: Mapping[str, str] = MappingProxyType(
-    {
-        "gd": "Gradient descent",
-        "momentum": "Momentum",
-        "nesterov": "Nesterov momentum",
-        "adam": "Adam",
-    }
-)
-BATCH_MODES = ("Full batch", "Mini-batch", "One point (SGD)")
-LOSS_CHOICES: Mapping[str, str] = MappingProxyType(
-    {"mse": "MSE (squared)", "mae": "MAE (absolute)", "huber": "Huber"}
-)
-"""The sidebar's loss choices (lrviz.core.LOSSES) and how the radio names them."""
-DELTA_MIN = 0.01
-DELTA_MAX = 100.0
-"""Huber's δ, in y's units: below 0.01 it is MAE in all but name, above 100 MSE on most data."""
-BETA2_CHOICES = (0.9, 0.99, 0.999, 0.9999)
-EPS_CHOICES = (1e-10, 1e-8, 1e-6, 1e-4)
-DEFAULTS: Mapping[str, object] = MappingProxyType(
-    {
-        "w0": 0.0,
-        "b0": 0.0,
-        "lr": 0.01,
-        "epochs": 1000,
-        "optimizer": "gd",
-        "momentum": 0.9,
-        "beta1": 0.9,
-        "beta2": 0.999,
-        "eps": 1e-8,
-        "batch_mode": BATCH_MODES[0],
-        "batch_size": 2,
-        "seed": 0,
-        "loss": "mse",
-        "huber_delta": 1.0,
-    }
-)
-
+from lrviz.share.url_state import from_params, to_params
 
 _NOTES = "lrviz_settings_notes"  # (settings the notes are about, tuple of plain-text notes)
 _GOOD_START = "lrviz_settings_good_start"  # (w0, b0) of the last start accepted
@@ -173,12 +133,7 @@ def settings_of(values: Mapping[str, object], n: int) -> RunSettings:
     """The run the widget values (keys of DEFAULTS) ask for on n points; ValueError if the core
     refuses them. The sidebar builds its run with this, from what its widgets return."""
     optimizer = str(values["optimizer"])
-    extra: dict[str, float] = {}
-    if optimizer in ("momentum", "nesterov"):
-        extra["momentum"] = float(values["momentum"])  # type: ignore[arg-type]
-    if optimizer == "adam":
-        for name in ("beta1", "beta2", "eps"):
-            extra[name] = float(values[name])  # type: ignore[arg-type]
+    extra = {h.field: float(values[h.field]) for h in hypers_of(optimizer)}  # type: ignore[arg-type]
     batch_size = batch_of(values, n)
     loss = str(values.get("loss", "mse"))
     # δ only shapes Huber: other losses keep the default, so runs that differ only in a δ
@@ -199,6 +154,29 @@ def settings_of(values: Mapping[str, object], n: int) -> RunSettings:
         epochs=int(values["epochs"]),  # type: ignore[call-overload]
         config=config,
     )
+
+
+def widgets_of(fields: Mapping[str, object]) -> dict[str, object]:
+    """Sidebar widget values for RunSettings / TrainConfig fields (a link's Parsed.fields): the
+    same keys, but the batch size as the batch radio's mode plus the points box (not for the
+    full batch)."""
+    values = {key: value for key, value in fields.items() if key != "batch_size"}
+    if "batch_size" in fields:
+        size = fields["batch_size"]
+        values["batch_mode"] = (
+            BATCH_MODES[0] if size is None else BATCH_MODES[2] if size == 1 else BATCH_MODES[1]
+        )
+        if size is not None:
+            values["batch_size"] = size
+    return values
+
+
+def widget_values(settings: RunSettings) -> Mapping[str, object]:
+    """The run-settings widgets' values that make settings (for a lesson's run, a run put back):
+    those its link writes, and the loss (links leave MSE out), so an MSE run's loss comes back."""
+    values = widgets_of(from_params(to_params(settings)).fields)
+    values["loss"] = settings.config.loss
+    return MappingProxyType(values)
 
 
 def settle_values(
@@ -272,17 +250,15 @@ def settings_notes_ui(run: Run) -> None:
 
 
 def _optimizer_ui(optimizer: str) -> dict[str, float]:
-    if optimizer in ("momentum", "nesterov"):
-        beta = st.slider(
-            "Momentum β", 0.0, 0.99, step=0.01, key="momentum", help="Fraction of the velocity kept"
-        )
-        return {"momentum": beta}
-    if optimizer == "adam":
-        beta1 = st.slider("β₁ (first moment)", 0.0, 0.99, step=0.01, key="beta1")
-        beta2 = st.select_slider("β₂ (second moment)", BETA2_CHOICES, key="beta2")
-        eps = st.select_slider("ε", EPS_CHOICES, key="eps", format_func=fmt)
-        return {"beta1": beta1, "beta2": beta2, "eps": eps}
-    return {}
+    values: dict[str, float] = {}
+    for h in hypers_of(optimizer):
+        if h.choices:
+            values[h.field] = st.select_slider(h.label, h.choices, key=h.field, format_func=fmt)
+        else:
+            values[h.field] = st.slider(
+                h.label, h.low, h.high, step=h.step, key=h.field, help=h.help or None
+            )
+    return values
 
 
 def _batch_ui(n: int) -> tuple[str, int, int]:
@@ -297,7 +273,7 @@ def _batch_ui(n: int) -> tuple[str, int, int]:
         size = int(st.number_input("Points per batch", 1, max(n, 1), step=1, key="batch_size"))
     else:
         size = 1
-    seed = int(st.number_input("Shuffle seed", 0, 2**31 - 1, step=1, key="seed"))
+    seed = int(st.number_input("Shuffle seed", 0, MAX_SHUFFLE_SEED, step=1, key="seed"))
     return mode, size, seed
 
 
@@ -334,10 +310,10 @@ def _stable_limit_caption(lr: float, curv: Curvature) -> None:
     loss = str(state.get("loss", "mse"))
     text = stable_limit_text(lr, curv, loss, float(state.get("huber_delta", 1.0)))
     optimizer = state.get("optimizer", "gd")
-    if loss != "mae" and (
-        optimizer != "gd" or state.get("batch_mode", BATCH_MODES[0]) != BATCH_MODES[0]
-    ):
-        what = [] if optimizer == "gd" else [OPTIMIZER_NAMES.get(optimizer, optimizer)]
+    info = OPTIMIZER_TABLE.get(str(optimizer))
+    exact = info is None or info.stable_limit_exact
+    if loss != "mae" and (not exact or state.get("batch_mode", BATCH_MODES[0]) != BATCH_MODES[0]):
+        what = [] if exact else [OPTIMIZER_NAMES.get(optimizer, optimizer)]
         if state.get("batch_mode", BATCH_MODES[0]) != BATCH_MODES[0]:
             what.append("mini-batches")
         text += (

@@ -14,17 +14,24 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from lrviz.app.run import RunSettings
-from lrviz.app.scenarios import data_label, lessons
+from lrviz.app.scenarios import data_label
+from lrviz.app.settings import RunSettings
 from lrviz.data import escape_markdown
 from lrviz.player.cursor import read_cursor
 from lrviz.share.link_probe import PROBE_KEY, dropped_notice, probe_ui
-from lrviz.share.url_state import LESSON_KEYS, LESSON_PARAM, from_params, quoted, to_params
+from lrviz.share.url_state import (
+    LESSON_KEYS,
+    LESSON_PARAM,
+    from_params,
+    lesson_from_text,
+    to_params,
+)
 from lrviz.ui.compare_ui import apply_pin_params, pin_params
 from lrviz.ui.data_ui import current_data_source
 from lrviz.ui.gallery_ui import LESSON_KEY as LESSON_STATE
 from lrviz.ui.gallery_ui import active_lesson, load_lesson
 from lrviz.ui.lecture_ui import PRESENT_KEY
+from lrviz.ui.settings import widgets_of
 
 _LOADED = "lrviz_link_loaded"  # True once this session has read its link
 _NOTICES = "lrviz_link_notices"  # (view or None, tuple of plain-text notices)
@@ -52,7 +59,7 @@ def read_link_ui(
     parsed = from_params(params, other_keys=(*data_keys, *LESSON_KEYS))
     # The lesson first (its data, settings and pins); what else the link says comes on top.
     notices = _apply_lesson(params.get(LESSON_PARAM))
-    state.update(parsed.values)
+    state.update(widgets_of(parsed.fields))
     if parsed.present is not None:
         state[PRESENT_KEY] = parsed.present
     notices += parsed.notices
@@ -75,14 +82,10 @@ def _apply_lesson(key: str | None) -> list[str]:
     """Load the gallery lesson a link names; notices (plain text) if it cannot be."""
     if key is None:
         return []
-    known = {lesson.key for lesson in lessons()}
-    if key.strip() not in known:
-        return [
-            f"Link parameter {quoted(LESSON_PARAM)} = {quoted(key)} is not one of "
-            f"{', '.join(sorted(known))}; ignored."
-        ]
-    load_lesson(key.strip())
-    return []
+    lesson, notices = lesson_from_text(key)
+    if lesson is not None:
+        load_lesson(lesson.key)
+    return list(notices)
 
 
 def link_epoch(view: str, epoch: int, last: int, player_state: object) -> int:

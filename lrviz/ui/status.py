@@ -10,8 +10,8 @@ from typing import NamedTuple
 import streamlit as st
 
 from lrviz.app.run import Run
+from lrviz.catalog.optimizers import OPTIMIZER_NAMES
 from lrviz.notation.numbers import fmt
-from lrviz.ui.settings import OPTIMIZER_NAMES
 
 
 class Banner(NamedTuple):
