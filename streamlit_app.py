@@ -46,11 +46,11 @@ import dataclasses
 
 import streamlit as st
 
-from lrviz.app.data_source import data_params_keys
 from lrviz.app.scenarios import data_label
 from lrviz.core import curvature
 from lrviz.player.component import plotly_js_url
 from lrviz.player.preload import preload_ui
+from lrviz.share.data_params import data_params_keys
 from lrviz.ui.compare_ui import with_pins
 from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui, source_params
 from lrviz.ui.explain_ui import details_ui

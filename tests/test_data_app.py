@@ -18,7 +18,6 @@ from streamlit.testing.v1 import AppTest
 from lrviz.app.data_source import (
     GEN_LIMIT,
     MAX_INLINE_POINTS,
-    data_params_keys,
     generator_source,
     points_source,
     preset_source,
@@ -42,6 +41,7 @@ from lrviz.data import (
     standardize,
 )
 from lrviz.player.component import PLAYER_KEY, SYNC_KEY
+from lrviz.share.data_params import data_params_keys
 from lrviz.ui.data_ui import (
     GEN_KEYS,
     PRESET_KEY,

@@ -20,14 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from lrviz.app import run as run_module
 from lrviz.app.choices import DEFAULTS
-from lrviz.app.data_source import (
-    GEN_LIMIT,
-    MAX_INLINE_POINTS,
-    data_params_keys,
-    data_source_from_params,
-    preset_source,
-    resolve,
-)
+from lrviz.app.data_source import GEN_LIMIT, MAX_INLINE_POINTS, preset_source, resolve
 from lrviz.app.run import make_run
 from lrviz.app.settings import (
     DELTA_MAX,
@@ -43,6 +36,7 @@ from lrviz.catalog.optimizers import HYPERS, OPTIMIZER_NAMES
 from lrviz.data import MAX_N, DataError, preset_names, standardize_problem
 from lrviz.figures import DEFAULT_THEME
 from lrviz.player.payload import encode, payload
+from lrviz.share.data_params import data_params_keys, data_source_from_params
 from lrviz.share.url_state import from_params
 from lrviz.ui.data_ui import build_active
 from lrviz.ui.settings import settings_of, settle_values, widgets_of

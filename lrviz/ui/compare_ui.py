@@ -10,12 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from lrviz.app.data_source import (
-    DataSource,
-    data_source_from_params,
-    data_source_to_params,
-    preset_source,
-)
+from lrviz.app.data_source import DataSource, preset_source
 from lrviz.app.pins import Pin, data_id
 from lrviz.app.run import make_run
 from lrviz.app.scenarios import RAW_IN_Z, data_label, dataset_of, in_z_units
@@ -25,6 +20,7 @@ from lrviz.figures.pinned import MAX_PINNED
 from lrviz.figures.theme import Theme
 from lrviz.player.compare import compare_key, compare_payload, run_labels
 from lrviz.player.payload import encode
+from lrviz.share.data_params import data_source_from_params, data_source_to_params
 from lrviz.share.url_state import PIN_PARAMS, pin_from_text, pin_to_text
 from lrviz.ui.data_ui import current_data_source
 from lrviz.ui.session import Current

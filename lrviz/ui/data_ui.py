@@ -12,7 +12,7 @@ the run settings and the run are. A refusal (bad file, bad cell, bad generator s
 where it happened, escaped, and the last good data stays active. Everything lives in
 ``st.session_state`` under keys starting with ``lrviz_data_``. ``set_data_source`` switches the
 data from code (a shareable URL, a gallery of scenarios); ``current_data_source`` and the
-functions of ``lrviz.app.data_source`` describe it back as query parameters.
+functions of ``lrviz.share.data_params`` describe it back as query parameters.
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ from lrviz.app.data_source import (
     GEN_LIMIT,
     MAX_INLINE_POINTS,
     DataSource,
-    data_source_from_params,
-    data_source_to_params,
     generator_source,
     points_source,
     preset_source,
@@ -64,6 +62,7 @@ from lrviz.data import (
 )
 from lrviz.data.csv_reader import upload_limit_text
 from lrviz.notation.numbers import fmt
+from lrviz.share.data_params import data_source_from_params, data_source_to_params
 
 __all__ = [
     "MAX_INLINE_POINTS",

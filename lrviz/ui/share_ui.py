@@ -3,7 +3,7 @@
 Order in the script: ``read_link_ui`` before any widget (it presets their values), then the
 page, then ``link_epoch`` once the run is known, ``link_notices_ui`` where notices may show, and
 ``write_link_ui`` at the end with what is on screen. Every value in a link is hostile input:
-``lrviz.share.url_state`` and ``lrviz.app.data_source`` clamp or drop it, with a notice shown
+``lrviz.share.url_state`` and ``lrviz.share.data_params`` clamp or drop it, with a notice shown
 escaped here; nothing in a link can raise.
 """
 
