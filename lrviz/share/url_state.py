@@ -353,7 +353,12 @@ def pin_from_text(text: str, number: int, data_keys: Sequence[str]) -> PinParsed
     if other:
         names = ", ".join(quoted(k) for k in other[:3]) + (", …" if len(other) > 3 else "")
         notices.append(f"{where}: unknown items ignored: {names}.")
-    settings = normalized(with_fields(RunSettings(), values)) if values else None
+    settings = None
+    if values:
+        try:
+            settings = normalized(with_fields(RunSettings(), values))
+        except ValueError as why:  # the core refused the mix; every value alone was in range
+            notices.append(f"{where}: {why}; left out.")
     return PinParsed(settings, MappingProxyType(data), tuple(notices))
 
 
