@@ -9,11 +9,12 @@ import dataclasses
 
 import streamlit as st
 
+from lrviz.app.scenarios import data_label
 from lrviz.core import curvature
 from lrviz.player.component import plotly_js_url
 from lrviz.player.preload import preload_ui
+from lrviz.share.data_params import data_params_keys
 from lrviz.ui.compare_ui import with_pins
-from lrviz.ui.data_source import data_params_keys
 from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui, source_params
 from lrviz.ui.explain_ui import details_ui
 from lrviz.ui.gallery_ui import active_lesson
@@ -27,7 +28,6 @@ from lrviz.ui.live_ui import (
     screen_ui,
 )
 from lrviz.ui.page import page_setup_ui
-from lrviz.ui.scenarios import data_label
 from lrviz.ui.session import current_run_ui
 from lrviz.ui.settings import apply_pick, settings_notes_ui, settings_ui
 from lrviz.ui.share_ui import link_notices_ui, link_params, read_link_ui

@@ -6,10 +6,10 @@ Rows: the largest data (the upload's row limit, the generator's n limit) x every
 optimizer x every batch mode (full; mini-batches of 2, the most updates a mini-batch allows,
 of 100, and of n - 1, the fewest updates for a full pass over the data each epoch; one point)
 at the largest epoch budget (MAX_EPOCHS). Each run is first cut to the caps by the app's own
-rule, lrviz.player.run.work_budget (the core's epochs_within on MAX_UPDATES and MAX_POINTS):
+rule, lrviz.app.run.work_budget (the core's epochs_within on MAX_UPDATES and MAX_POINTS):
 training costs a fixed time per update plus a fixed time per point visited, both weighted
 for MAE and Huber (lrviz.core.budget). Each row
-shows the CPU seconds of the core training alone, of lrviz.player.run.make_run (training + scene)
+shows the CPU seconds of the core training alone, of lrviz.app.run.make_run (training + scene)
 and of the payload the browser receives (lrviz.player.payload.payload + encode), the payload's
 size, and the core's cost per update. Goals (issue 9): every row <= 0.5 s of CPU and payload
 <= 2 MB. The figures are printed, not asserted: they belong to this machine and this moment.
@@ -27,6 +27,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from lrviz.app import run as player_run
+from lrviz.app import settings as app_settings
 from lrviz.core import (
     LOSSES,
     OPTIMIZERS,
@@ -45,10 +47,9 @@ from lrviz.core import (
 from lrviz.data.generator import MAX_N
 from lrviz.data.limits import MAX_ROWS
 from lrviz.figures.theme import DEFAULT_THEME
-from lrviz.player import run as player_run
 from lrviz.player.payload import encode, payload
 
-MAX_EPOCHS = player_run.MAX_EPOCHS
+MAX_EPOCHS = app_settings.MAX_EPOCHS
 DEFAULT_CAP = 200_000
 DEFAULT_POINTS = 10_000_000
 BATCHES: tuple[tuple[str, int | None], ...] = (
@@ -96,13 +97,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     cap = args.cap or getattr(player_run, "MAX_UPDATES", None)
-    source = "lrviz.player.run.MAX_UPDATES"
+    source = "lrviz.app.run.MAX_UPDATES"
     if cap is None:
-        cap, source = DEFAULT_CAP, "not in lrviz.player.run yet: this script's default"
+        cap, source = DEFAULT_CAP, "not in lrviz.app.run yet: this script's default"
     points = args.points or getattr(player_run, "MAX_POINTS", None)
-    p_source = "lrviz.player.run.MAX_POINTS"
+    p_source = "lrviz.app.run.MAX_POINTS"
     if points is None:
-        points, p_source = DEFAULT_POINTS, "not in lrviz.player.run yet: this script's default"
+        points, p_source = DEFAULT_POINTS, "not in lrviz.app.run yet: this script's default"
     print(f"lrviz extremes: MAX_EPOCHS = {MAX_EPOCHS}, MAX_UPDATES = {cap:,} ({source}),")
     print(f"                MAX_POINTS = {points:,} ({p_source})")
     print(f"CPU seconds of this process (time.process_time); numpy {np.__version__}")
@@ -132,7 +133,7 @@ def main() -> None:
             # The app's own rule (make_run cuts with it too): both bounds, for every loss.
             epochs = player_run.work_budget(n, batch, MAX_EPOCHS, cap, loss, points).epochs
             config = TrainConfig(lr=1e-3, optimizer=optimizer, batch_size=batch, loss=loss)
-            settings = player_run.RunSettings(epochs=epochs, config=config)
+            settings = app_settings.RunSettings(epochs=epochs, config=config)
             refused = player_run.robust_size_problem(n, loss)
             if refused:
                 # The app refuses this before any work: a row within the goal, at no cost.

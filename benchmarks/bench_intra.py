@@ -19,11 +19,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.figures.intra import intra_path
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.payload import encode, payload
-from lrviz.player.run import RunSettings, make_run
 
 
 def best(repeat: int, fn) -> tuple[float, object]:

@@ -11,9 +11,9 @@ from typing import NoReturn, TextIO
 
 import numpy as np
 
+from lrviz.catalog.optimizers import OPTIMIZER_TABLE
 from lrviz.core import (
     LOSSES,
-    OPTIMIZERS,
     History,
     epochs_within,
     points_per_epoch,
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--epochs", type=_whole, default=1000, help="epochs to train (1000)")
     parser.add_argument("--w0", type=_finite, default=0.0, help="initial w (0)")
     parser.add_argument("--b0", type=_finite, default=0.0, help="initial b (0)")
-    parser.add_argument("--optimizer", choices=OPTIMIZERS, default="gd")
+    parser.add_argument("--optimizer", choices=tuple(OPTIMIZER_TABLE), default="gd")
     parser.add_argument(
         "--batch-size",
         type=_whole,

@@ -13,13 +13,15 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lrviz.app.choices import LR_CHOICES
+from lrviz.app.run import make_run
+from lrviz.app.settings import MAX_EPOCHS, RunSettings
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.figures import DEFAULT_THEME
 from lrviz.figures.uids import DYNAMIC
-from lrviz.player import RunSettings, encode, make_run, payload, read_cursor, shown_epoch
+from lrviz.player import encode, payload, read_cursor, shown_epoch
 from lrviz.player.component import PLAYER_KEY
-from lrviz.player.run import MAX_EPOCHS
-from lrviz.ui.settings import LR_CHOICES, snap
+from lrviz.ui.settings import snap
 from lrviz.ui.status import banner
 from tests.app_driver import component, open_app, player_data, report, server_view
 

@@ -9,14 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lrviz.app.pins import Pin
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings, fitted
+from lrviz.catalog.optimizers import HYPERS
 from lrviz.core import TrainConfig, make_dataset
+from lrviz.data import MAX_SEED
 from lrviz.figures import DEFAULT_THEME
 from lrviz.figures.uids import DYNAMIC
-from lrviz.player.compare import Pin, compare_payload, framed_run, run_labels
+from lrviz.player.compare import compare_payload, framed_run, run_labels
 from lrviz.player.payload import encode, payload
-from lrviz.player.run import RunSettings, make_run
-from lrviz.share.url_state import pin_from_text, pin_to_text, settings_from_values
-from lrviz.ui.settings import BETA2_CHOICES, EPS_CHOICES
+from lrviz.share.url_state import pin_from_text, pin_to_text
 
 ARTICLE = make_dataset([1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 5.0])
 
@@ -119,14 +122,14 @@ def pinned_settings(draw: st.DrawFn) -> RunSettings:
         extra["momentum"] = draw(st.integers(0, 99)) / 100
     if optimizer == "adam":
         extra["beta1"] = draw(st.integers(0, 99)) / 100
-        extra["beta2"] = draw(st.sampled_from(BETA2_CHOICES))
-        extra["eps"] = draw(st.sampled_from(EPS_CHOICES))
+        extra["beta2"] = draw(st.sampled_from(HYPERS["beta2"].choices))
+        extra["eps"] = draw(st.sampled_from(HYPERS["eps"].choices))
     batch = draw(st.sampled_from([None, 1, 2, 3, 5]))
     config = TrainConfig(
         lr=draw(_lrs),
         optimizer=optimizer,
         batch_size=batch,
-        seed=draw(st.integers(0, 2**31 - 1)) if batch else 0,
+        seed=draw(st.integers(0, MAX_SEED)) if batch else 0,
         **extra,  # type: ignore[arg-type]
     )
     epochs = draw(st.integers(0, 5000))
@@ -141,12 +144,12 @@ def test_a_pinned_run_reads_back_from_its_link_text_exactly(
     parsed = pin_from_text(text, 1, ("data", "preset"))
     assert parsed.notices == ()
     assert dict(parsed.data) == data
-    assert settings_from_values(parsed.values, 5) == settings_
+    assert parsed.settings is not None
+    assert fitted(parsed.settings, 5) == settings_
 
 
 @given(st.text(max_size=300))
 def test_any_pin_text_reads_without_raising(text: str) -> None:
     parsed = pin_from_text(text, 2, ("data", "preset"))
     assert all(n.startswith("Pinned run 2") for n in parsed.notices)
-    lr = parsed.values.get("lr")
-    assert lr is None or 1e-12 <= float(lr) <= 2.0  # type: ignore[arg-type]
+    assert parsed.settings is None or 1e-12 <= parsed.settings.config.lr <= 2.0

@@ -15,6 +15,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from lrviz.app.data_source import (
+    GEN_LIMIT,
+    MAX_INLINE_POINTS,
+    generator_source,
+    points_source,
+    preset_source,
+    resolve,
+    share_notice,
+)
 from lrviz.core import curvature, make_dataset, optimum
 from lrviz.data import (
     MAX_ROWS,
@@ -32,17 +41,8 @@ from lrviz.data import (
     standardize,
 )
 from lrviz.player.component import PLAYER_KEY, SYNC_KEY
+from lrviz.share.data_params import data_params_keys
 from lrviz.ui import state
-from lrviz.ui.data_source import (
-    GEN_LIMIT,
-    MAX_INLINE_POINTS,
-    data_params_keys,
-    generator_source,
-    points_source,
-    preset_source,
-    resolve,
-    share_notice,
-)
 from lrviz.ui.data_ui import (
     GEN_KEYS,
     PRESET_KEY,
@@ -393,8 +393,8 @@ def test_history_download_is_the_run_on_screen() -> None:
 def scenario_app() -> None:
     import streamlit as st
 
+    from lrviz.app.data_source import points_source
     from lrviz.data import make_points
-    from lrviz.ui.data_source import points_source
     from lrviz.ui.data_ui import data_ui, set_data_source
 
     outlier = make_points([1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 25.0])

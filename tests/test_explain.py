@@ -15,7 +15,6 @@ from lrviz.explain import (
     batch_tex,
     check_tex,
     epoch_summary,
-    fmt,
     gradient_check,
     graph_dot,
     optimum_note,
@@ -24,18 +23,17 @@ from lrviz.explain import (
     single_point_tex,
     step_overflow_note,
     table_columns,
-    tex,
     top_rows,
     update_table,
     update_tex,
     verdict,
 )
-from lrviz.explain.numbers import FIXED_MAX, FIXED_MIN
 from lrviz.explain.optimizer import batch_points, update_rows
 from lrviz.explain.single_point import single_point_rows
 from lrviz.explain.table import COLUMNS
 from lrviz.figures.pull import BARS, TOP_BARS, plot_point_pull
 from lrviz.figures.theme import DEFAULT_THEME
+from lrviz.notation.numbers import FIXED_MAX, FIXED_MIN, fmt, tex
 
 ARTICLE = make_dataset([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])
 GD = TrainConfig(lr=0.01)

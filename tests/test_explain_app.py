@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz.core import TrainConfig, make_dataset, record_at
-from lrviz.explain import fmt, tex
+from lrviz.notation.numbers import fmt, tex
 
 SCRIPT = Path(__file__).with_name("explain_app.py")
 ARTICLE = make_dataset([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])

@@ -22,8 +22,8 @@ from lrviz.core import (
 )
 from lrviz.core.optimizers import adam_bias_corrected
 from lrviz.explain.live import OTHERS_SHOWN, chain_data, point_data, replay, shown_points
-from lrviz.explain.numbers import fmt
 from lrviz.explain.optimizer import batch_points, params_after, state_before
+from lrviz.notation.numbers import fmt
 
 values = st.floats(-50, 50, allow_nan=False).map(lambda v: round(v, 2))
 

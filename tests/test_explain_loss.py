@@ -21,8 +21,8 @@ from lrviz.explain import (
     verdict,
 )
 from lrviz.explain.loss_node import SAME_NOTE, LossNode
-from lrviz.explain.numbers import fmt, tex
 from lrviz.explain.table import CLIP_COLUMN
+from lrviz.notation.numbers import fmt, tex
 
 LOSSES = ("mse", "mae", "huber")
 OUTLIERS = make_dataset(range(1, 11), [2.41, 1.83, 3.53, 4.03, 4.86, 5.74, 5.99, 7.33, 7.94, 24])

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig, make_dataset, optimum
 from lrviz.export import export_html
-from lrviz.player.run import RunSettings, make_run
 from lrviz.ui.export_ui import export_title, html_page
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")

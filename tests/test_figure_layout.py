@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
+from lrviz.app.run import make_run
+from lrviz.app.scenarios import data_label, dataset_of, lesson_pins, lessons
+from lrviz.app.settings import RunSettings
 from lrviz.core import make_dataset
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.compare import compare_payload
 from lrviz.player.payload import payload
-from lrviz.player.run import RunSettings, make_run
-from lrviz.ui.scenarios import data_label, dataset_of, lesson_pins, lessons
 
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 LESSONS = {lesson.key: lesson for lesson in lessons()}

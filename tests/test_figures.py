@@ -12,6 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import History, TrainConfig, init_state, make_dataset, run
 from lrviz.figures import (
     DEFAULT_THEME,
@@ -34,7 +36,6 @@ from lrviz.figures.uids import (
     LOSS_WHOLE_RUN,
 )
 from lrviz.player.payload import payload
-from lrviz.player.run import RunSettings, make_run
 
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 BUILDERS = {"fit": plot_fit, "contour": plot_contour, "loss": plot_loss_curve, "bowl": plot_bowl}

@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import make_dataset
 from lrviz.data.standardize import fit_scaling, standardize, to_original
-from lrviz.explain import fmt
 from lrviz.figures import DEFAULT_THEME, plot_fit
 from lrviz.figures.uids import FIT_CHOSEN, FIT_CHOSEN_RESIDUAL, FIT_DATA
-from lrviz.player import RunSettings, encode, make_run, payload
+from lrviz.notation.numbers import fmt
+from lrviz.player import encode, payload
 from lrviz.player.component import MARK_KEY, PLAYER_KEY
 from lrviz.player.mark import Mark, mark_data, mark_of, picked_point
 

@@ -4,6 +4,8 @@ import json
 
 import numpy as np
 
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.data import fit_scaling, standardize
 from lrviz.figures import plot_loss_curve
@@ -11,7 +13,6 @@ from lrviz.figures.loss_curve import FLOOR_NOTE, optimum_level, optimum_text
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.figures.uids import LOSS_OPTIMUM
 from lrviz.player.payload import FIT_UNITS, encode, payload
-from lrviz.player.run import RunSettings, make_run
 
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 

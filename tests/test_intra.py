@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig, make_dataset, record_at, run, step
 from lrviz.core import init_state as start
 from lrviz.figures import plot_contour, plot_loss_curve
@@ -16,7 +18,6 @@ from lrviz.figures.scene import make_scene
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.figures.uids import CONTOUR_PATH, LOSS_SO_FAR
 from lrviz.player.payload import encode, payload
-from lrviz.player.run import RunSettings, make_run
 
 NOISY_X = [0.05, 2.25, 2.55, 2.78, 3.0, 3.03, 4.45, 4.68, 5.05, 5.53]
 NOISY_Y = [-0.69, 5.02, 3.92, 6.58, 6.74, 6.26, 4.9, 8.21, 9.5, 10.46]

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lrviz.app.scenarios import dataset_of, lessons
 from lrviz.core import curvature, loss_surface, optimum
 from lrviz.figures.uids import CONTOUR_PATH, LOSS_SO_FAR, pinned_uid
 from lrviz.player.compare import PINNED
 from lrviz.ui.data_ui import STANDARDIZE_KEY
 from lrviz.ui.lecture_ui import PRESENT_KEY
-from lrviz.ui.scenarios import dataset_of, lessons
 from tests.app_driver import open_app, player_data, report, server_view
 
 LESSONS = {lesson.key: lesson for lesson in lessons()}

@@ -13,13 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from lrviz.core import curvature, optimum
-from lrviz.figures.intra import updates_per_epoch
-from lrviz.figures.theme import DEFAULT_THEME
-from lrviz.figures.uids import PINNED as PINNED_UID
-from lrviz.player.compare import compare_payload
-from lrviz.player.run import Run, make_run
-from lrviz.ui.scenarios import (
+from lrviz.app.run import Run, make_run
+from lrviz.app.scenarios import (
     DIVERGES,
     NOISY_PATH,
     ON_THE_FIT,
@@ -36,6 +31,11 @@ from lrviz.ui.scenarios import (
     lesson_pins,
     lessons,
 )
+from lrviz.core import curvature, optimum
+from lrviz.figures.intra import updates_per_epoch
+from lrviz.figures.theme import DEFAULT_THEME
+from lrviz.figures.uids import PINNED as PINNED_UID
+from lrviz.player.compare import compare_payload
 
 LESSONS = {lesson.key: lesson for lesson in lessons()}
 

@@ -18,34 +18,27 @@ from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from lrviz.data import MAX_N, DataError, preset_names, standardize_problem
-from lrviz.figures import DEFAULT_THEME
-from lrviz.player import run as run_module
-from lrviz.player.payload import encode, payload
-from lrviz.player.run import MAX_EPOCHS, make_run
-from lrviz.share.url_state import MAX_BATCH, MAX_SEED, from_params
-from lrviz.ui.data_source import (
-    GEN_LIMIT,
-    MAX_INLINE_POINTS,
-    data_params_keys,
-    data_source_from_params,
-    preset_source,
-    resolve,
-)
-from lrviz.ui.data_ui import build_active
-from lrviz.ui.settings import (
-    BETA2_CHOICES,
-    DEFAULTS,
+from lrviz.app import run as run_module
+from lrviz.app.choices import DEFAULTS
+from lrviz.app.data_source import GEN_LIMIT, MAX_INLINE_POINTS, preset_source, resolve
+from lrviz.app.run import make_run
+from lrviz.app.settings import (
     DELTA_MAX,
     DELTA_MIN,
-    EPS_CHOICES,
     LR_MAX,
     LR_MIN,
-    OPTIMIZER_NAMES,
+    MAX_BATCH,
+    MAX_EPOCHS,
     START_LIMIT,
-    settings_of,
-    settle_values,
 )
+from lrviz.catalog.optimizers import HYPERS, OPTIMIZER_NAMES
+from lrviz.data import MAX_N, MAX_SEED, DataError, preset_names, standardize_problem
+from lrviz.figures import DEFAULT_THEME
+from lrviz.player.payload import encode, payload
+from lrviz.share.data_params import data_params_keys, data_source_from_params
+from lrviz.share.url_state import from_params
+from lrviz.ui.data_ui import build_active
+from lrviz.ui.settings import settings_of, settle_values, widgets_of
 from lrviz.ui.status import banner
 from tests.app_driver import APP
 
@@ -104,8 +97,8 @@ def links(draw: st.DrawFn) -> dict[str, str]:
         params["beta"] = str(draw(st.integers(0, 99)) / 100)
     if opt == "adam":
         params["beta1"] = str(draw(st.integers(0, 99)) / 100)
-        params["beta2"] = repr(draw(st.sampled_from(BETA2_CHOICES)))
-        params["eps"] = repr(draw(st.sampled_from(EPS_CHOICES)))
+        params["beta2"] = repr(draw(st.sampled_from(HYPERS["beta2"].choices)))
+        params["eps"] = repr(draw(st.sampled_from(HYPERS["eps"].choices)))
     params["batch"] = draw(
         st.one_of(st.sampled_from(["full", "sgd"]), st.integers(1, MAX_BATCH).map(str))
     )
@@ -151,7 +144,7 @@ def open_link_pure(params: Mapping[str, str]) -> Opened:
             src = src.with_standardize(False)
     active = build_active(points, src)
     data = active.dataset
-    values = {**DEFAULTS, **parsed.values}  # settings_ui
+    values = {**DEFAULTS, **widgets_of(parsed.fields)}  # read_link_ui, settings_ui
     changes, notes = settle_values(values, data.n, data)
     values.update(changes)
     messages += notes

@@ -9,24 +9,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lrviz.app.choices import DEFAULTS
+from lrviz.app.run import MAX_POINTS, MAX_UPDATES, work_budget
+from lrviz.app.settings import DELTA_MAX, DELTA_MIN, RunSettings, fitted
 from lrviz.core import TrainConfig, curvature, epochs_within, make_dataset, update_cost
 from lrviz.player.compare import run_labels
-from lrviz.player.run import MAX_POINTS, MAX_UPDATES, RunSettings, work_budget
-from lrviz.share.url_state import (
-    from_params,
-    pin_from_text,
-    pin_to_text,
-    settings_from_values,
-    to_params,
-    widget_values,
-)
+from lrviz.share.url_state import from_params, pin_from_text, pin_to_text, to_params
 from lrviz.ui.settings import (
-    DEFAULTS,
-    DELTA_MAX,
-    DELTA_MIN,
     settings_of,
     settle_values,
     stable_limit_text,
+    widget_values,
+    widgets_of,
 )
 
 ARTICLE = make_dataset([1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 5.0])
@@ -65,10 +59,11 @@ def test_links_and_pins_round_trip_the_loss(loss: str, delta: float, batch: int 
     settings = RunSettings(epochs=50, config=config)
     parsed = from_params(to_params(settings))
     assert parsed.notices == ()
-    assert settings_from_values(parsed.values, 5) == settings
+    assert parsed.settings() == settings
+    assert settings_of(values(**widgets_of(parsed.fields)), 5) == settings
     pin = pin_from_text(pin_to_text(settings), 1, ())
     assert pin.notices == ()
-    assert settings_from_values(pin.values, 5) == settings
+    assert pin.settings is not None and fitted(pin.settings, 5) == settings
 
 
 def test_links_name_the_loss_only_when_it_is_not_mse_and_delta_only_for_huber() -> None:
@@ -95,7 +90,7 @@ def test_tampered_loss_and_delta(
     params: dict[str, str], kept: dict[str, object], notice: str | None
 ) -> None:
     parsed = from_params(params)
-    assert dict(parsed.values) == kept
+    assert dict(parsed.fields) == kept
     if notice is None:
         assert parsed.notices == ()
     else:
@@ -159,7 +154,7 @@ def test_settle_values_cuts_a_robust_run_to_its_budget() -> None:
 
 
 def test_the_banner_says_whose_stable_limit_it_quotes() -> None:
-    from lrviz.player.run import make_run
+    from lrviz.app.run import make_run
     from lrviz.ui.status import banner
 
     limit = curvature(ARTICLE).max_stable_lr

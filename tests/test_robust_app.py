@@ -17,14 +17,16 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lrviz.app.choices import DEFAULTS, LR_CHOICES
+from lrviz.app.run import MAX_UPDATES, updates_per_epoch
+from lrviz.app.scenarios import lessons
+from lrviz.app.settings import LR_MAX, LR_MIN
 from lrviz.data import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, DataError
 from lrviz.player.payload import FIT_UNITS
-from lrviz.player.run import MAX_UPDATES, updates_per_epoch
 from lrviz.share.link_probe import PROBE_KEY, QUERY_MAX_FIELDS, dropped_notice
 from lrviz.share.url_state import from_params, to_params
 from lrviz.ui.data_ui import STANDARDIZE_KEY, edit_frame, table_points
-from lrviz.ui.scenarios import lessons
-from lrviz.ui.settings import DEFAULTS, LR_CHOICES, LR_MAX, LR_MIN, settings_of
+from lrviz.ui.settings import settings_of, widgets_of
 from tests.app_driver import APP, component, player_data, report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -241,7 +243,7 @@ def test_gallery_runs_use_values_a_user_can_set() -> None:
         for settings in (lesson.settings, *(s for _, s in lesson.pinned)):
             assert settings.config.lr in LR_CHOICES, (lesson.key, settings.config.lr)
             # The sidebar's widget values rebuild exactly this run.
-            values = from_params(to_params(settings)).values
+            values = widgets_of(from_params(to_params(settings)).fields)
             assert settings_of({**DEFAULTS, **values}, 10) == settings
 
 

@@ -1,6 +1,6 @@
 """The rules a run obeys before and after training: the work budget, the start, convergence.
 
-Pure: lrviz.player.run, with the exact numbers the messages must name.
+Pure: lrviz.app.run, with the exact numbers the messages must name.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrviz.core import TrainConfig, make_dataset, optimum
-from lrviz.player import run as run_module
-from lrviz.player.run import (
+from lrviz.app import run as run_module
+from lrviz.app.run import (
     CONVERGENCE_RTOL,
     MAX_EPOCHS,
     MAX_UPDATES,
@@ -27,6 +26,7 @@ from lrviz.player.run import (
     updates_per_epoch,
     work_budget,
 )
+from lrviz.core import TrainConfig, make_dataset, optimum
 from lrviz.ui.status import banner
 
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
@@ -195,7 +195,7 @@ def test_a_run_that_does_not_get_there_does_not_converge() -> None:
 
 
 def test_robust_losses_on_more_points_than_they_are_allowed_are_refused_in_words() -> None:
-    from lrviz.player.run import MAX_ROBUST_DATA, robust_size_problem
+    from lrviz.app.run import MAX_ROBUST_DATA, robust_size_problem
 
     n = MAX_ROBUST_DATA + 1
     x = np.linspace(0.0, 1.0, n)

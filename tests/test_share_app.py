@@ -11,15 +11,16 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lrviz.app.choices import DEFAULTS
+from lrviz.app.pins import Pin
+from lrviz.app.run import make_run
+from lrviz.app.scenarios import lessons
+from lrviz.app.settings import MAX_EPOCHS, START_LIMIT, RunSettings
 from lrviz.core import make_dataset
 from lrviz.data import get_preset
-from lrviz.player.compare import Pin
-from lrviz.player.run import MAX_EPOCHS, RunSettings, make_run
 from lrviz.ui import state
 from lrviz.ui.data_ui import PRESET_KEY
 from lrviz.ui.lecture_ui import PRESENT_KEY
-from lrviz.ui.scenarios import lessons
-from lrviz.ui.settings import DEFAULTS, START_LIMIT
 from tests.app_driver import open_app, player_data, report, server_view
 
 

@@ -8,21 +8,37 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrviz.core import TrainConfig
-from lrviz.data.wording import QUOTE_CHARS, quoted
-from lrviz.player.run import MAX_EPOCHS, RunSettings
-from lrviz.share.url_state import KEYS, MAX_SEED, from_params, to_params, widget_values
-from lrviz.ui.settings import (
-    BATCH_MODES,
-    BETA2_CHOICES,
-    DEFAULTS,
-    EPS_CHOICES,
-    LR_CHOICES,
+from lrviz.app.choices import BATCH_MODES, DEFAULTS, LOSS_CHOICES, LR_CHOICES
+from lrviz.app.settings import (
+    DELTA_MAX,
+    DELTA_MIN,
     LR_MAX,
     LR_MIN,
-    OPTIMIZER_NAMES,
+    MAX_EPOCHS,
     START_LIMIT,
+    RunSettings,
+    normalized,
 )
+from lrviz.catalog.optimizers import HYPERS, OPTIMIZER_NAMES
+from lrviz.core import TrainConfig
+from lrviz.data import MAX_SEED
+from lrviz.data.wording import QUOTE_CHARS, quoted
+from lrviz.share.url_state import (
+    KEYS,
+    Parsed,
+    from_params,
+    to_params,
+)
+from lrviz.ui.settings import widget_values, widgets_of
+
+BETA2_CHOICES = HYPERS["beta2"].choices
+EPS_CHOICES = HYPERS["eps"].choices
+
+
+def widgets(parsed: Parsed) -> dict[str, object]:
+    """The sidebar's widget values a link sets, as the app maps them."""
+    return widgets_of(parsed.fields)
+
 
 starts = st.floats(-START_LIMIT, START_LIMIT, allow_nan=False)
 betas = st.integers(0, 99).map(lambda i: i / 100)
@@ -86,7 +102,7 @@ def test_round_trip_is_exact_and_quiet(settings: RunSettings, present: bool, epo
     parsed = from_params(params)
     assert parsed.notices == ()
     assert parsed.unknown == ()
-    assert settings_from(dict(parsed.values)) == used(settings)
+    assert settings_from(widgets(parsed)) == used(settings)
     assert parsed.present is (True if present else None)
     assert parsed.epoch == (epoch if epoch > 0 else None)
     assert set(params) <= set(KEYS)
@@ -95,6 +111,30 @@ def test_round_trip_is_exact_and_quiet(settings: RunSettings, present: bool, epo
 @given(run_settings())
 def test_widget_values_rebuild_the_settings(settings: RunSettings) -> None:
     assert settings_from(dict(widget_values(settings))) == used(settings)
+
+
+@st.composite
+def any_run_settings(draw: st.DrawFn) -> RunSettings:
+    """Run settings as a link may carry them: any optimizer, batch, loss and δ."""
+    settings = draw(run_settings())
+    loss = draw(st.sampled_from(tuple(LOSS_CHOICES)))
+    delta = draw(st.floats(DELTA_MIN, DELTA_MAX, allow_nan=False))
+    config = TrainConfig(**{**vars(settings.config), "loss": loss, "huber_delta": delta})
+    return RunSettings(settings.w0, settings.b0, settings.epochs, config)
+
+
+@given(any_run_settings(), st.booleans(), st.integers(0, MAX_EPOCHS))
+def test_domain_values_round_trip_through_a_link(
+    settings: RunSettings, present: bool, epoch: int
+) -> None:
+    """RunSettings -> query parameters -> RunSettings gives back the run (what it does not use,
+    such as another optimizer's β, at the defaults), from any settings it is laid over."""
+    parsed = from_params(to_params(settings, present=present, epoch=epoch))
+    assert parsed.notices == ()
+    assert normalized(parsed.settings()) == normalized(settings)
+    elsewhere = RunSettings(1.0, -2.0, 7, TrainConfig(lr=0.5, optimizer="adam", batch_size=3))
+    assert normalized(parsed.settings(elsewhere)) == normalized(settings)
+    assert (parsed.present, parsed.epoch) == (present or None, epoch or None)
 
 
 texts = st.one_of(
@@ -109,7 +149,7 @@ texts = st.one_of(
 @given(st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=20)), texts))
 def test_any_parameters_never_raise_and_stay_in_range(params: dict[str, str]) -> None:
     parsed = from_params(params)
-    v = parsed.values
+    v = widgets(parsed)
     for key in ("w0", "b0"):
         if key in v:
             assert -START_LIMIT <= v[key] <= START_LIMIT  # type: ignore[operator]
@@ -171,7 +211,7 @@ def test_tampered_values(
     params: dict[str, str], key: str, expected: object, word: str | None
 ) -> None:
     parsed = from_params(params)
-    assert parsed.values.get(key) == expected
+    assert widgets(parsed).get(key) == expected
     if word is None:
         assert parsed.notices == ()
     else:
@@ -180,10 +220,12 @@ def test_tampered_values(
 
 
 def test_batch_words_pick_the_batch_mode() -> None:
-    assert from_params({"batch": "full"}).values["batch_mode"] == BATCH_MODES[0]
-    assert from_params({"batch": "SGD"}).values["batch_mode"] == BATCH_MODES[2]
-    assert from_params({"batch": "1"}).values["batch_mode"] == BATCH_MODES[2]
-    assert from_params({"batch": "4"}).values["batch_mode"] == BATCH_MODES[1]
+    assert widgets(from_params({"batch": "full"}))["batch_mode"] == BATCH_MODES[0]
+    assert widgets(from_params({"batch": "SGD"}))["batch_mode"] == BATCH_MODES[2]
+    assert widgets(from_params({"batch": "1"}))["batch_mode"] == BATCH_MODES[2]
+    assert widgets(from_params({"batch": "4"}))["batch_mode"] == BATCH_MODES[1]
+    assert from_params({"batch": "full"}).fields["batch_size"] is None
+    assert from_params({"batch": "sgd"}).fields["batch_size"] == 1
 
 
 @pytest.mark.parametrize(

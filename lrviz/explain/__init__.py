@@ -5,7 +5,6 @@ from lrviz.explain.gradcheck import Check, check_tex, gradient_check, verdict
 from lrviz.explain.graph import CAPTION as GRAPH_CAPTION
 from lrviz.explain.graph import graph_dot
 from lrviz.explain.notes import optimum_note, overflow_note, step_overflow_note
-from lrviz.explain.numbers import fmt, tex
 from lrviz.explain.optimizer import batch_points, epoch_summary, update_table, update_tex
 from lrviz.explain.perpoint import PerPoint
 from lrviz.explain.single_point import point_label, single_point_tex
@@ -20,7 +19,6 @@ __all__ = [
     "batch_tex",
     "check_tex",
     "epoch_summary",
-    "fmt",
     "gradient_check",
     "graph_dot",
     "optimum_note",
@@ -31,7 +29,6 @@ __all__ = [
     "single_point_tex",
     "step_overflow_note",
     "table_columns",
-    "tex",
     "top_rows",
     "update_table",
     "update_tex",

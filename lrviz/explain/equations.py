@@ -8,7 +8,6 @@ from decimal import Decimal
 import numpy as np
 
 from lrviz.core import StepRecord
-from lrviz.explain.numbers import LIST_BUDGET, SIG, fmt, shown, tex, tex_list, tex_operand
 from lrviz.explain.perpoint import PerPoint
 from lrviz.explain.recompute import Evaluate, Shown, fit, mean
 from lrviz.explain.symbols import (
@@ -23,6 +22,7 @@ from lrviz.explain.symbols import (
     YHAT_I,
     aligned,
 )
+from lrviz.notation.numbers import LIST_BUDGET, SIG, fmt, shown, tex, tex_list, tex_operand
 
 TERMS = 5
 """Sums and lists of more terms than this show the first three and the last."""

@@ -10,9 +10,9 @@ import numpy as np
 
 from lrviz.core import Dataset, StepRecord
 from lrviz.core.losses import pointwise
-from lrviz.explain.numbers import fmt, tex
 from lrviz.explain.recompute import fit
 from lrviz.explain.symbols import DL_DB, DL_DW, aligned
+from lrviz.notation.numbers import fmt, tex
 
 STEP = 1e-3
 """Finite-difference step h for a parameter of size up to 1, a power of ten; see step_for."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from lrviz.core import StepRecord
-from lrviz.explain.numbers import fmt
 from lrviz.explain.perpoint import PerPoint
 from lrviz.explain.single_point import check_point
+from lrviz.notation.numbers import fmt
 
 # The app's Okabe-Ito blue and vermillion (lrviz.figures.theme), apart under colour blindness.
 FORWARD = "#0072B2"

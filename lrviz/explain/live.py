@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from lrviz.catalog.optimizers import uses
 from lrviz.core import (
     AdamState,
     Dataset,
@@ -30,8 +31,8 @@ from lrviz.core import (
 from lrviz.core.losses import dl_dyhat, pointwise
 from lrviz.core.optimizers import OptState, adam_bias_corrected
 from lrviz.explain.loss_node import LossNode
-from lrviz.explain.numbers import fmt
 from lrviz.explain.optimizer import batch_points, params_after, state_before
+from lrviz.notation.numbers import fmt
 
 Array = NDArray[np.float64]
 
@@ -217,13 +218,13 @@ def _optimizer_fields(rp: Replay) -> dict[str, Any]:
     cfg = rp.config
     out: dict[str, Any] = {}
     first: dict[str, str] = {}
-    if cfg.optimizer in ("momentum", "nesterov"):
+    if uses(cfg.optimizer, "momentum"):
         before = [s for s in rp.before if isinstance(s, MomentumState)]
         after = [s for s in rp.after if isinstance(s, MomentumState)]
         for k, p in enumerate("wb"):
             out[f"v0{p}"] = _texts([s.velocity[k] for s in before])
             out[f"v{p}"] = _texts([s.velocity[k] for s in after])
-    elif cfg.optimizer == "adam":
+    elif uses(cfg.optimizer, "beta1"):
         before_a = [s for s in rp.before if isinstance(s, AdamState)]
         after_a = [s for s in rp.after if isinstance(s, AdamState)]
         out["t"] = [str(s.count) for s in after_a]

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from lrviz.core.losses import LOSS_NAMES
-from lrviz.explain.numbers import fmt, tex
+from lrviz.notation.numbers import fmt, tex
 
 Array = NDArray[np.float64]
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from lrviz.catalog.optimizers import uses
 from lrviz.core import AdamState, MomentumState, StepRecord, TrainConfig, TrainState, UpdateRecord
 from lrviz.core.optimizers import OptState, adam_bias_corrected
-from lrviz.explain.numbers import fmt
 from lrviz.explain.recompute import fit
 from lrviz.explain.symbols import ALPHA, DL_DB, DL_DW, DLB_DB, DLB_DW, aligned
+from lrviz.notation.numbers import fmt
 
 POINTS_SHOWN = 20
 """A batch lists at most this many of its point numbers."""
@@ -134,9 +135,9 @@ def update_rows(rec: StepRecord, config: TrainConfig, state: TrainState, j: int 
     if not 0 <= j < len(rec.updates):
         raise ValueError(f"This epoch made {len(rec.updates)} updates; there is no update {j}.")
     u, before, after = rec.updates[j], state_before(state, rec, j), params_after(rec, j)
-    if config.optimizer in ("momentum", "nesterov"):
+    if uses(config.optimizer, "momentum"):
         return _momentum_rows(u, config, before, after)
-    if config.optimizer == "adam":
+    if uses(config.optimizer, "beta1"):
         return _adam_rows(u, config, before, after)
     return _gd_rows(u, config, after)
 

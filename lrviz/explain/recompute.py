@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
 
-from lrviz.explain.numbers import SIG, _parts, tex, tex_operand
+from lrviz.notation.numbers import SIG, _parts, tex, tex_operand
 
 MAX_DIGITS = 17
 """Significant figures at which every float64 prints exactly."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from lrviz.core import StepRecord
-from lrviz.explain.numbers import fmt, tex
 from lrviz.explain.perpoint import PerPoint
 from lrviz.explain.recompute import fit
 from lrviz.explain.symbols import DLI_DB, DLI_DW, DLI_DYHAT, DYHAT_DB, DYHAT_DW, YHAT_I, aligned
+from lrviz.notation.numbers import fmt, tex
 
 
 def check_point(i: int, n: int) -> int:

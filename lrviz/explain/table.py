@@ -8,8 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from lrviz.core import StepRecord
-from lrviz.explain.numbers import fmt
 from lrviz.explain.perpoint import PerPoint
+from lrviz.notation.numbers import fmt
 
 COLUMNS = ("point", "x", "y", "ŷ", "y − ŷ", "∂L/∂ŷ", "∂L/∂w contribution", "∂L/∂b contribution")
 MEAN_LABEL = "mean"

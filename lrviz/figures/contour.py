@@ -12,7 +12,6 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
-from lrviz.explain.numbers import fmt
 from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
 from lrviz.figures.marks import now_marker, path_style
@@ -26,6 +25,7 @@ from lrviz.figures.uids import (
     CONTOUR_OPTIMUM,
     CONTOUR_PATH,
 )
+from lrviz.notation.numbers import fmt
 
 TITLE = "Loss ({loss}) over (w, b)"
 """The panel's title; {loss} is the loss the surface is drawn for (Scene.loss_label)."""

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from lrviz.explain.numbers import fmt
 from lrviz.figures.layout import base_layout
 from lrviz.figures.scene import Range, Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
@@ -20,6 +19,7 @@ from lrviz.figures.uids import (
     FIT_LINE,
     FIT_RESIDUALS,
 )
+from lrviz.notation.numbers import fmt
 
 TITLE = "Data and fit"
 

@@ -6,13 +6,13 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.core import LOSS_NAMES
-from lrviz.explain.numbers import fmt
 from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
 from lrviz.figures.marks import now_marker
 from lrviz.figures.scene import Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
 from lrviz.figures.uids import LOSS_CURRENT, LOSS_OPTIMUM, LOSS_SO_FAR, LOSS_WHOLE_RUN
+from lrviz.notation.numbers import fmt
 
 TITLE = "Loss ({loss}) per epoch"
 """The panel's title; {loss} is the run's loss (Scene.loss_label)."""

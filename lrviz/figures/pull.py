@@ -8,10 +8,10 @@ from numpy.typing import NDArray
 from plotly.subplots import make_subplots
 
 from lrviz.core import StepRecord
-from lrviz.explain.numbers import fmt
 from lrviz.explain.perpoint import PerPoint
 from lrviz.explain.table import top_rows
 from lrviz.figures.theme import DEFAULT_THEME, Theme
+from lrviz.notation.numbers import fmt
 
 BARS = 20
 """Up to this many points each get a bar; past it, the TOP_BARS that pull hardest."""

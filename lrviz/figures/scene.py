@@ -22,7 +22,7 @@ from lrviz.core import (
     loss_surface,
     optimum,
 )
-from lrviz.explain.numbers import fmt
+from lrviz.notation.numbers import fmt
 
 Array = NDArray[np.float64]
 Range = tuple[float, float]

@@ -9,15 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import plotly.io as pio
 from numpy.typing import NDArray
 
-from lrviz.core import Dataset, History
-from lrviz.explain.numbers import fmt
+from lrviz.app.pins import Pin, data_id
+from lrviz.app.run import Run
+from lrviz.app.settings import RunSettings
+from lrviz.catalog.optimizers import OPTIMIZER_TABLE, hypers_of
+from lrviz.core import History
 from lrviz.figures.pinned import (
     PinnedPath,
     legend_names,
@@ -28,60 +31,12 @@ from lrviz.figures.pinned import (
 from lrviz.figures.scene import loss_label, make_scene
 from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_PATH, DYNAMIC, LOSS_SO_FAR
+from lrviz.notation.numbers import fmt
 from lrviz.player.payload import payload
-from lrviz.player.run import Run, RunSettings
 
-SHORT_NAMES = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov", "adam": "Adam"}
 MAX_DATA_LABEL = 26
 NOW = "now"
 PINNED = "pinned"
-
-
-def data_id(data: Dataset) -> str:
-    """A short name for the points of data: same points, same name."""
-    digest = hashlib.sha256(data.x.tobytes())
-    digest.update(data.y.tobytes())
-    return digest.hexdigest()[:16]
-
-
-def _frozen(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    copy = np.array(values, dtype=np.float64)
-    copy.setflags(write=False)
-    return copy
-
-
-@dataclass(frozen=True, eq=False)
-class Pin:
-    """A finished run kept for comparison: its settings, its data and its trajectory.
-
-    data_id: data_id() of the points it was trained on; data_name: how to call them (plain
-    text). w, b, loss: read-only float64 arrays of length epochs run + 1.
-    """
-
-    settings: RunSettings
-    data_id: str
-    data_name: str
-    w: NDArray[np.float64]
-    b: NDArray[np.float64]
-    loss: NDArray[np.float64]
-
-    @classmethod
-    def of(cls, run: Run, data_name: str) -> Pin:
-        """Pin run (its trajectory is copied, so the pin owns it)."""
-        h = run.scene.history
-        return cls(
-            run.settings,
-            data_id(run.scene.data),
-            data_name,
-            _frozen(h.w),
-            _frozen(h.b),
-            _frozen(h.loss),
-        )
-
-    @property
-    def pin_id(self) -> str:
-        """Same data and settings, same id: pinning a run twice keeps one copy."""
-        return hashlib.sha256(f"{self.data_id}|{self.settings!r}".encode()).hexdigest()[:16]
 
 
 def _start(s: RunSettings) -> str:
@@ -95,11 +50,12 @@ def _batch(s: RunSettings) -> str:
 
 def _optimizer_detail(s: RunSettings) -> str:
     c = s.config
-    if c.optimizer in ("momentum", "nesterov"):
-        return f"β = {fmt(c.momentum)}"
-    if c.optimizer == "adam":
-        return f"β₁ = {fmt(c.beta1)}, β₂ = {fmt(c.beta2)}, ε = {fmt(c.eps)}"
-    return ""
+    return ", ".join(f"{h.symbol} = {fmt(getattr(c, h.field))}" for h in hypers_of(c.optimizer))
+
+
+def _short_name(optimizer: str) -> str:
+    info = OPTIMIZER_TABLE.get(optimizer)
+    return optimizer if info is None else info.short
 
 
 def _loss(s: RunSettings) -> str:
@@ -130,7 +86,7 @@ def run_labels(
     fields = [
         names,
         [_loss(s) for s in settings],
-        [SHORT_NAMES.get(s.config.optimizer, s.config.optimizer) for s in settings],
+        [_short_name(s.config.optimizer) for s in settings],
         [f"α = {fmt(s.config.lr)}" for s in settings],
         [_optimizer_detail(s) for s in settings],
         [_batch(s) for s in settings],

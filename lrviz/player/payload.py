@@ -16,9 +16,9 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from lrviz.app.run import Run
 from lrviz.data.standardize import Scaling, to_original
 from lrviz.explain.live import chain_data, replay
-from lrviz.explain.numbers import fmt
 from lrviz.figures import plot_bowl, plot_contour, plot_fit, plot_loss_curve
 from lrviz.figures.bowl import bowl_top
 from lrviz.figures.intra import intra_path
@@ -26,7 +26,7 @@ from lrviz.figures.loss_curve import loss_ranges, optimum_text
 from lrviz.figures.scene import rounded
 from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC, FIT_DATA, LOSS_WHOLE_RUN
-from lrviz.player.run import Run
+from lrviz.notation.numbers import fmt
 
 FIT_UNITS = "original x units"
 """Said beside the fit's equation when x is standardized: its w and b are not the trained ones."""

@@ -3,13 +3,17 @@
 Use:
     params = to_params(run.settings, present=True, epoch=12)   # {"w0": "0.0", "lr": "0.01", ...}
     parsed = from_params(st.query_params.to_dict())            # never raises
-    st.session_state.update(parsed.values)                     # widget keys of lrviz.ui.settings
+    settings = parsed.settings(base)                            # base with what the link sets
     for text in parsed.notices: st.warning(escape_markdown(text))
+
+Links carry domain values: RunSettings (the fields of it and its TrainConfig that a link sets,
+Parsed.fields), the lesson, pinned runs (RunSettings and their data's parameters). The sidebar
+maps them to its widgets (lrviz.ui.settings).
 
 Parameters (all optional; a missing one keeps the app's default):
     w0, b0     start, within ±START_LIMIT          lr      learning rate, LR_MIN..LR_MAX, exact
-    epochs     budget, 0..MAX_EPOCHS               opt     gd | momentum | nesterov | adam
-    beta       momentum β (momentum, nesterov)     beta1, beta2, eps   Adam's settings
+    epochs     budget, 0..MAX_EPOCHS               opt     an optimizer of lrviz.catalog
+    beta, beta1, beta2, eps   the optimizer's hyper-parameters (lrviz.catalog.optimizers)
     batch      full | sgd | points per batch       seed    shuffle seed (mini-batches)
     loss       mse | mae | huber                   delta   Huber's δ, DELTA_MIN..DELTA_MAX
     present    1 for presentation mode             epoch   the epoch on screen
@@ -17,7 +21,7 @@ Notices are plain text, quoting what was given on one line cut short (lrviz.data
 escape them (lrviz.data.escape_markdown) before showing them.
 
 A link says the run on screen: when the epochs it asks for are above the work budget
-(lrviz.player.run.MAX_UPDATES) the sidebar cuts them, with a note, and the URL is rewritten with
+(lrviz.app.run.MAX_UPDATES) the sidebar cuts them, with a note, and the URL is rewritten with
 the epochs that ran, so the link opened again plays the same run and needs no cut.
 """
 
@@ -25,68 +29,68 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from lrviz.core import TrainConfig
-from lrviz.data import MAX_SEED
-from lrviz.data.wording import quoted
-from lrviz.player.run import MAX_EPOCHS, RunSettings
-from lrviz.ui.settings import (
-    BATCH_MODES,
-    BETA2_CHOICES,
-    DEFAULTS,
+from lrviz.app.choices import LOSS_CHOICES
+from lrviz.app.scenarios import Lesson, lessons
+from lrviz.app.settings import (
     DELTA_MAX,
     DELTA_MIN,
-    EPS_CHOICES,
-    LOSS_CHOICES,
     LR_MAX,
     LR_MIN,
-    OPTIMIZER_NAMES,
+    MAX_BATCH,
+    MAX_EPOCHS,
     START_LIMIT,
+    RunSettings,
+    normalized,
 )
+from lrviz.catalog.optimizers import HYPERS, OPTIMIZER_TABLE, hypers_of
+from lrviz.data import MAX_SEED
+from lrviz.data.wording import quoted
 
-RUN_KEYS = (
-    "w0",
-    "b0",
-    "lr",
-    "epochs",
-    "opt",
-    "beta",
-    "beta1",
-    "beta2",
-    "eps",
-    "batch",
-    "seed",
-    "loss",
-    "delta",
-)
+_HYPER_PARAMS = {h.param: h for h in HYPERS.values()}
+RUN_KEYS = ("w0", "b0", "lr", "epochs", "opt", *_HYPER_PARAMS, "batch", "seed", "loss", "delta")
 VIEW_KEYS = ("present", "epoch")
 KEYS = RUN_KEYS + VIEW_KEYS
 # No honest value is longer; a longer one is refused before any parsing.
 MAX_VALUE_CHARS = 40
-MAX_BATCH = 100_000
-MAX_BETA = 0.99
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 # Two numbers this close (relative) are the same slider stop written differently.
 _SAME = 1e-9
+_SETTINGS_FIELDS = ("w0", "b0", "epochs")
 
 
 @dataclass(frozen=True)
 class Parsed:
     """What a query string asks for.
 
-    values: session-state values for the run-settings widgets (keys of lrviz.ui.settings.DEFAULTS).
+    fields: the run settings the link sets, by RunSettings field (w0, b0, epochs) or TrainConfig
+    field (lr, optimizer, momentum, beta1, beta2, eps, batch_size with None for the full batch,
+    seed, loss, huber_delta); a field the link leaves out keeps its value (see settings).
     present: presentation mode, or None if not given. epoch: the epoch to show (>= 0), or None.
     notices: one plain-text sentence per value clamped, snapped or ignored. unknown: keys not ours.
     """
 
-    values: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    fields: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     present: bool | None = None
     epoch: int | None = None
     notices: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+
+    def settings(self, base: RunSettings | None = None) -> RunSettings:
+        """base (the default run if None) with the fields this link sets. ValueError if the
+        core refuses the result (it does not for any value from_params keeps)."""
+        return with_fields(RunSettings() if base is None else base, self.fields)
+
+
+def with_fields(base: RunSettings, fields: Mapping[str, object]) -> RunSettings:
+    """base with these RunSettings / TrainConfig fields replaced (see Parsed.fields)."""
+    outer = {k: v for k, v in fields.items() if k in _SETTINGS_FIELDS}
+    inner = {k: v for k, v in fields.items() if k not in _SETTINGS_FIELDS}
+    config = replace(base.config, **inner) if inner else base.config  # type: ignore[arg-type]
+    return replace(base, config=config, **outer)  # type: ignore[arg-type]
 
 
 class _Refused(ValueError):
@@ -153,18 +157,18 @@ def _flag(text: str) -> bool:
     raise _Refused("is not 1 or 0")
 
 
-def _batch(text: str, notices: list[str]) -> tuple[str, int | None]:
+def _batch(text: str, notices: list[str]) -> int | None:
+    """Points per update: None for the full batch, 1 for one point (SGD)."""
     word = text.strip().lower()
     if word == "full":
-        return BATCH_MODES[0], None
+        return None
     if word == "sgd":
-        return BATCH_MODES[2], 1
-    size = _whole(text, 1, MAX_BATCH, "Batch size", notices)
-    return (BATCH_MODES[2], 1) if size == 1 else (BATCH_MODES[1], size)
+        return 1
+    return _whole(text, 1, MAX_BATCH, "Batch size", notices)
 
 
 def _read(key: str, text: str, out: dict[str, object], notices: list[str]) -> None:
-    """Put the value of one parameter into out; raises _Refused if it cannot be used."""
+    """Put the value of one parameter into out (by field); raises _Refused if it cannot be used."""
     if key in ("w0", "b0"):
         name = "Start w₀" if key == "w0" else "Start b₀"
         out[key] = _clamped(text, -START_LIMIT, START_LIMIT, name, notices)
@@ -177,21 +181,19 @@ def _read(key: str, text: str, out: dict[str, object], notices: list[str]) -> No
         out["epochs"] = _whole(text, 0, MAX_EPOCHS, "Epoch budget", notices)
     elif key == "opt":
         name = text.strip().lower()
-        if name not in OPTIMIZER_NAMES:
-            raise _Refused(f"is not one of {', '.join(OPTIMIZER_NAMES)}")
+        if name not in OPTIMIZER_TABLE:
+            raise _Refused(f"is not one of {', '.join(OPTIMIZER_TABLE)}")
         out["optimizer"] = name
-    elif key in ("beta", "beta1"):
-        name = "Momentum β" if key == "beta" else "Adam's β₁"
-        beta = _clamped(text, 0.0, MAX_BETA, name, notices)
-        out["momentum" if key == "beta" else "beta1"] = round(beta, 2)
-    elif key == "beta2":
-        out["beta2"] = _snapped(text, BETA2_CHOICES, "Adam's β₂", notices)
-    elif key == "eps":
-        out["eps"] = _snapped(text, EPS_CHOICES, "Adam's ε", notices)
+    elif key in _HYPER_PARAMS:
+        hyper = _HYPER_PARAMS[key]
+        if hyper.choices:
+            out[hyper.field] = _snapped(text, hyper.choices, hyper.name, notices)
+        else:
+            # The slider's steps are hundredths.
+            value = _clamped(text, hyper.low, hyper.high, hyper.name, notices)
+            out[hyper.field] = round(value, 2)
     elif key == "batch":
-        out["batch_mode"], size = _batch(text, notices)
-        if size is not None:
-            out["batch_size"] = size
+        out["batch_size"] = _batch(text, notices)
     elif key == "seed":
         out["seed"] = _whole(text, 0, MAX_SEED, "Shuffle seed", notices)
     elif key == "loss":
@@ -235,7 +237,7 @@ def from_params(params: Mapping[str, str], other_keys: Sequence[str] = ()) -> Pa
     present = out.pop("present", None)
     epoch = out.pop("epoch", None)
     return Parsed(
-        values=MappingProxyType(out),
+        fields=MappingProxyType(out),
         present=present if isinstance(present, bool) else None,
         epoch=epoch if isinstance(epoch, int) else None,
         notices=tuple(notices),
@@ -258,10 +260,8 @@ def to_params(settings: RunSettings, *, present: bool = False, epoch: int = 0) -
         "epochs": str(settings.epochs),
         "opt": config.optimizer,
     }
-    if config.optimizer in ("momentum", "nesterov"):
-        params["beta"] = _fmt(config.momentum)
-    if config.optimizer == "adam":
-        params.update(beta1=_fmt(config.beta1), beta2=_fmt(config.beta2), eps=_fmt(config.eps))
+    for hyper in hypers_of(config.optimizer):
+        params[hyper.param] = _fmt(getattr(config, hyper.field))
     size = config.batch_size
     params["batch"] = "full" if size is None else "sgd" if size == 1 else str(size)
     if size is not None:
@@ -277,16 +277,6 @@ def to_params(settings: RunSettings, *, present: bool = False, epoch: int = 0) -
     return params
 
 
-def widget_values(settings: RunSettings) -> Mapping[str, object]:
-    """The run-settings widgets' session-state values that make settings (for a preset run).
-
-    The loss is always among them (links leave MSE out), so putting these values back also
-    puts back an MSE run's loss."""
-    values = dict(from_params(to_params(settings)).values)
-    values["loss"] = settings.config.loss
-    return MappingProxyType(values)
-
-
 # A link's lesson and pinned runs. Each pinned run is one parameter, pin1..pinN, whose value is
 # "key:value" items joined by ";": its run settings (the keys above) and, when it was trained
 # on other data than the screen's, that data's parameters too (kept as given; the data source
@@ -299,10 +289,11 @@ MAX_PIN_CHARS = 3_000
 
 @dataclass(frozen=True)
 class PinParsed:
-    """One pinned run asked for by a link: its settings' widget values (as Parsed.values), the
-    parameters of its data ({} for the screen's data), and plain-text notices."""
+    """One pinned run asked for by a link: its settings (None when all of it was refused; the
+    batch is not yet cut to the data's points, see lrviz.app.settings.fitted), the parameters
+    of its data ({} for the screen's data), and plain-text notices."""
 
-    values: Mapping[str, object]
+    settings: RunSettings | None
     data: Mapping[str, str]
     notices: tuple[str, ...]
 
@@ -315,14 +306,14 @@ def pin_to_text(settings: RunSettings, data: Mapping[str, str] | None = None) ->
 
 
 def pin_from_text(text: str, number: int, data_keys: Sequence[str]) -> PinParsed:
-    """Read the value of parameter pin<number> (values empty when all of it is refused).
+    """Read the value of parameter pin<number> (settings None when all of it is refused).
 
     data_keys: the parameters the data source reads. Never raises for any text; notices are
     prefixed with "Pinned run <number>: ".
     """
     where = f"Pinned run {number}"
     if len(text) > MAX_PIN_CHARS:
-        return PinParsed({}, {}, (f"{where} is too long ({len(text):,} characters); ignored.",))
+        return PinParsed(None, {}, (f"{where} is too long ({len(text):,} characters); ignored.",))
     run: dict[str, str] = {}
     data: dict[str, str] = {}
     other: list[str] = []
@@ -343,7 +334,7 @@ def pin_from_text(text: str, number: int, data_keys: Sequence[str]) -> PinParsed
     # (a lesson pins a run at a fraction of the stable limit).
     lr_text = run.pop("lr", None)
     parsed = from_params(run)
-    values = dict(parsed.values)
+    values = dict(parsed.fields)
     notices = [f"{where}: {notice}" for notice in parsed.notices]
     if lr_text is not None:
         try:
@@ -356,33 +347,22 @@ def pin_from_text(text: str, number: int, data_keys: Sequence[str]) -> PinParsed
     if other:
         names = ", ".join(quoted(k) for k in other[:3]) + (", …" if len(other) > 3 else "")
         notices.append(f"{where}: unknown items ignored: {names}.")
-    return PinParsed(MappingProxyType(values), MappingProxyType(data), tuple(notices))
+    settings = None
+    if values:
+        try:
+            settings = normalized(with_fields(RunSettings(), values))
+        except ValueError as why:  # the core refused the mix; every value alone was in range
+            notices.append(f"{where}: {why}; left out.")
+    return PinParsed(settings, MappingProxyType(data), tuple(notices))
 
 
-def settings_from_values(values: Mapping[str, object], n: int) -> RunSettings:
-    """The run the settings widgets would make from these values (missing ones at the
-    widgets' defaults), on data of n points. ValueError if the values make no run."""
-    v = {**DEFAULTS, **values}
-    mode = v["batch_mode"]
-    size = None if mode == BATCH_MODES[0] else 1 if mode == BATCH_MODES[2] else v["batch_size"]
-    extra: dict[str, object] = {}
-    if v["optimizer"] in ("momentum", "nesterov"):
-        extra["momentum"] = v["momentum"]
-    elif v["optimizer"] == "adam":
-        extra.update(beta1=v["beta1"], beta2=v["beta2"], eps=v["eps"])
-    if v["loss"] == "huber":
-        extra["huber_delta"] = float(v["huber_delta"])  # type: ignore[arg-type]
-    config = TrainConfig(
-        lr=float(v["lr"]),  # type: ignore[arg-type]
-        optimizer=str(v["optimizer"]),
-        batch_size=None if size is None else min(int(size), max(n, 1)),  # type: ignore[call-overload]
-        seed=int(v["seed"]),  # type: ignore[call-overload]
-        loss=str(v["loss"]),
-        **extra,  # type: ignore[arg-type]
-    )
-    return RunSettings(
-        w0=float(v["w0"]),  # type: ignore[arg-type]
-        b0=float(v["b0"]),  # type: ignore[arg-type]
-        epochs=int(v["epochs"]),  # type: ignore[call-overload]
-        config=config,
+def lesson_from_text(text: str) -> tuple[Lesson | None, tuple[str, ...]]:
+    """The gallery lesson a link's lesson parameter names, or None with a plain-text notice."""
+    found = {lesson.key: lesson for lesson in lessons()}
+    lesson = found.get(text.strip())
+    if lesson is not None:
+        return lesson, ()
+    return None, (
+        f"Link parameter {quoted(LESSON_PARAM)} = {quoted(text)} is not one of "
+        f"{', '.join(sorted(found))}; ignored.",
     )

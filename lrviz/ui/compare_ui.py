@@ -10,22 +10,20 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
+from lrviz.app.data_source import DataSource, preset_source
+from lrviz.app.pins import Pin, data_id
+from lrviz.app.run import make_run
+from lrviz.app.scenarios import RAW_IN_Z, data_label, dataset_of, in_z_units
+from lrviz.app.settings import fitted
 from lrviz.data import DataError, escape_markdown, preset_names
 from lrviz.figures.pinned import MAX_PINNED
 from lrviz.figures.theme import Theme
-from lrviz.player.compare import Pin, compare_key, compare_payload, data_id, run_labels
+from lrviz.player.compare import compare_key, compare_payload, run_labels
 from lrviz.player.payload import encode
-from lrviz.player.run import make_run
-from lrviz.share.url_state import PIN_PARAMS, pin_from_text, pin_to_text, settings_from_values
+from lrviz.share.data_params import data_source_from_params, data_source_to_params
+from lrviz.share.url_state import PIN_PARAMS, pin_from_text, pin_to_text
 from lrviz.ui import state
-from lrviz.ui.data_source import (
-    DataSource,
-    data_source_from_params,
-    data_source_to_params,
-    preset_source,
-)
 from lrviz.ui.data_ui import current_data_source
-from lrviz.ui.scenarios import RAW_IN_Z, data_label, dataset_of, in_z_units
 from lrviz.ui.session import Current
 
 
@@ -190,7 +188,7 @@ def apply_pin_params(params: Mapping[str, str], data_keys: Sequence[str]) -> lis
     for number, text in wanted:
         parsed = pin_from_text(text, number, data_keys)
         notices += parsed.notices
-        if not parsed.values:
+        if parsed.settings is None:
             continue
         src: DataSource | None = screen
         if parsed.data:
@@ -201,7 +199,7 @@ def apply_pin_params(params: Mapping[str, str], data_keys: Sequence[str]) -> lis
             continue
         try:
             data = dataset_of(src)
-            run = make_run(data, settings_from_values(parsed.values, data.n))
+            run = make_run(data, fitted(parsed.settings, data.n))
         except (DataError, ValueError) as error:
             notices.append(f"Pinned run {number} was left out: {error}")
             continue

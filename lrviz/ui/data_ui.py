@@ -12,7 +12,7 @@ the run settings and the run are. A refusal (bad file, bad cell, bad generator s
 where it happened, escaped, and the last good data stays active. Everything lives in
 ``lrviz.ui.state`` (DataState and the widget keys). ``set_data_source`` switches the
 data from code (a shareable URL, a gallery of scenarios); ``current_data_source`` and the
-functions of ``lrviz.ui.data_source`` describe it back as query parameters.
+functions of ``lrviz.share.data_params`` describe it back as query parameters.
 """
 
 from __future__ import annotations
@@ -24,6 +24,16 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
+from lrviz.app.data_source import (
+    GEN_LIMIT,
+    MAX_INLINE_POINTS,
+    DataSource,
+    generator_source,
+    points_source,
+    preset_source,
+    resolve,
+    share_notice,
+)
 from lrviz.core import Dataset, History, curvature, make_dataset, optimum
 from lrviz.data import (
     DEFAULT_PRESET,
@@ -50,20 +60,9 @@ from lrviz.data import (
     standardize_problem,
 )
 from lrviz.data.csv_reader import upload_limit_text
-from lrviz.explain.numbers import fmt
+from lrviz.notation.numbers import fmt
+from lrviz.share.data_params import data_source_from_params, data_source_to_params
 from lrviz.ui import state
-from lrviz.ui.data_source import (
-    GEN_LIMIT,
-    MAX_INLINE_POINTS,
-    DataSource,
-    data_source_from_params,
-    data_source_to_params,
-    generator_source,
-    points_source,
-    preset_source,
-    resolve,
-    share_notice,
-)
 from lrviz.ui.state import GEN_KEYS, ActiveCache, ScalingRefused, Status, UploadedTable
 from lrviz.ui.state import PRESET as PRESET_KEY
 from lrviz.ui.state import STANDARDIZE as STANDARDIZE_KEY

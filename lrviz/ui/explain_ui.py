@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lrviz.app.run import Run
 from lrviz.core import Dataset, History, StepRecord, TrainConfig, TrainState, record_at
 from lrviz.explain import (
     GRAPH_CAPTION,
@@ -29,7 +30,6 @@ from lrviz.explain import (
 )
 from lrviz.explain.loss_node import SAME_NOTE
 from lrviz.figures.pull import plot_point_pull
-from lrviz.player.run import Run
 from lrviz.ui import state
 from lrviz.ui.state import DETAILS, DETAILS_EPOCH, DETAILS_PANEL, EXPLAIN_PANEL, table_key
 

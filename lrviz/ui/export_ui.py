@@ -10,12 +10,12 @@ import html
 
 import streamlit as st
 
+from lrviz.app.run import Run
+from lrviz.catalog.optimizers import OPTIMIZER_NAMES
 from lrviz.core import Dataset
 from lrviz.data import escape_html
-from lrviz.explain.numbers import fmt
 from lrviz.export import export_html
-from lrviz.player.run import Run
-from lrviz.ui.settings import OPTIMIZER_NAMES
+from lrviz.notation.numbers import fmt
 from lrviz.ui.state import EXPORT_HTML
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lrviz.app.choices import DEFAULTS
+from lrviz.app.scenarios import Lesson, data_label, lesson_pins, lessons
+from lrviz.app.settings import RunSettings
 from lrviz.data import escape_markdown
-from lrviz.player.run import RunSettings
-from lrviz.share.url_state import widget_values
 from lrviz.ui import state
 from lrviz.ui.compare_ui import set_pins
 from lrviz.ui.data_ui import set_data_source
-from lrviz.ui.scenarios import Lesson, data_label, lesson_pins, lessons
-from lrviz.ui.settings import DEFAULTS
+from lrviz.ui.settings import widget_values
 
 COLUMNS = 4
 

@@ -13,14 +13,14 @@ from typing import Any
 
 import streamlit as st
 
+from lrviz.app.run import Run
+from lrviz.app.scenarios import Lesson, lessons
 from lrviz.explain.live import point_data, replay
 from lrviz.player.component import player_ui, screen_ui
 from lrviz.player.cursor import shown_epoch
 from lrviz.player.mark import encode_mark, mark_of, picked_point
-from lrviz.player.run import Run
 from lrviz.ui import state
 from lrviz.ui.gallery_ui import load_lesson
-from lrviz.ui.scenarios import Lesson, lessons
 from lrviz.ui.share_ui import link_epoch, write_link_ui
 from lrviz.ui.state import PAGE_BANNER as PAGE_BANNER_KEY
 from lrviz.ui.state import Follow

@@ -6,14 +6,14 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from lrviz.app.run import Run, capped, make_run, run_id, updates_per_epoch
+from lrviz.app.settings import RunSettings
 from lrviz.core import Dataset
 from lrviz.data import escape_markdown
 from lrviz.figures.theme import Theme
 from lrviz.player.payload import encode, payload, payload_key
-from lrviz.player.run import Run, RunSettings, capped, make_run, run_id, updates_per_epoch
-from lrviz.share.url_state import widget_values
 from lrviz.ui import state
-from lrviz.ui.settings import restore_settings
+from lrviz.ui.settings import restore_settings, widget_values
 from lrviz.ui.shared_runs import shared
 from lrviz.ui.state import Refused
 

@@ -4,7 +4,7 @@ loss (MSE, MAE or Huber with its δ).
 Two rules are applied to the widgets' values before the widgets are drawn, so the sidebar always
 shows the run on screen (and the URL, written from that run, agrees with both): a start whose
 loss is not a finite number goes back to the last good start (or (0, 0)), and an epoch budget
-above the work budget (lrviz.player.run.MAX_UPDATES) is cut to the epochs that fit. Each says so
+above the work budget (lrviz.app.run.MAX_UPDATES) is cut to the epochs that fit. Each says so
 in a note shown above the player (settings_notes_ui) while that run is on screen.
 """
 
@@ -16,82 +16,38 @@ from types import MappingProxyType
 
 import streamlit as st
 
+from lrviz.app.choices import BATCH_MODES, DEFAULTS, LOSS_CHOICES, LR_CHOICES
+from lrviz.app.run import Run, start_problem, work_budget
+from lrviz.app.settings import (
+    DELTA_MAX,
+    DELTA_MIN,
+    LR_MAX,
+    LR_MIN,
+    MAX_EPOCHS,
+    START_LIMIT,
+    RunSettings,
+)
+from lrviz.catalog.optimizers import OPTIMIZER_NAMES, OPTIMIZER_TABLE, hypers_of
 from lrviz.core import LOSSES, Curvature, Dataset, TrainConfig
 from lrviz.data import MAX_SEED, escape_markdown
 from lrviz.data.wording import quoted
-from lrviz.explain.numbers import fmt
-from lrviz.player.run import MAX_EPOCHS, Run, RunSettings, start_problem, work_budget
+from lrviz.notation.numbers import fmt
+from lrviz.share.url_state import from_params, to_params
 from lrviz.ui import state
 from lrviz.ui.state import (
     B0,
     BATCH_MODE,
     BATCH_SIZE,
-    BETA1,
-    BETA2,
     EPOCHS,
-    EPS,
     HUBER_DELTA,
     LOSS,
     LR,
     LR_TEXT,
-    MOMENTUM,
     OPTIMIZER,
     SEED,
     W0,
     LrProblem,
     SettingsNotes,
-)
-
-# Learning rates on a log scale from 1e-8 to 2: 1, 1.5, 2, 3, ... 9 per decade, so the article's
-# 0.01, the limit's neighbours 0.08 and 0.09, and round values a teacher types are all there;
-# unscaled x in the thousands has a stable limit near 1e-7. Any other α is typed (LR_MIN..LR_MAX).
-_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0)
-LR_CHOICES: tuple[float, ...] = (
-    *(float(f"{m}e{e}") for e in range(-8, 0) for m in _MANTISSAS),
-    1.0,
-    1.5,
-    2.0,
-)
-LR_MIN = 1e-305
-"""Smallest α typed or linked: x within ±1e150 has a stable limit 2/λ_max of about 1e-300."""
-LR_MAX = 2.0
-"""Largest α: the slider's top stop."""
-START_LIMIT = 1e6
-OPTIMIZER_NAMES: Mapping[str, str] = MappingProxyType(
-    {
-        "gd": "Gradient descent",
-        "momentum": "Momentum",
-        "nesterov": "Nesterov momentum",
-        "adam": "Adam",
-    }
-)
-BATCH_MODES = ("Full batch", "Mini-batch", "One point (SGD)")
-LOSS_CHOICES: Mapping[str, str] = MappingProxyType(
-    {"mse": "MSE (squared)", "mae": "MAE (absolute)", "huber": "Huber"}
-)
-"""The sidebar's loss choices (lrviz.core.LOSSES) and how the radio names them."""
-DELTA_MIN = 0.01
-DELTA_MAX = 100.0
-"""Huber's δ, in y's units: below 0.01 it is MAE in all but name, above 100 MSE on most data."""
-BETA2_CHOICES = (0.9, 0.99, 0.999, 0.9999)
-EPS_CHOICES = (1e-10, 1e-8, 1e-6, 1e-4)
-DEFAULTS: Mapping[str, object] = MappingProxyType(
-    {
-        W0: 0.0,
-        B0: 0.0,
-        LR: 0.01,
-        EPOCHS: 1000,
-        OPTIMIZER: "gd",
-        MOMENTUM: 0.9,
-        BETA1: 0.9,
-        BETA2: 0.999,
-        EPS: 1e-8,
-        BATCH_MODE: BATCH_MODES[0],
-        BATCH_SIZE: 2,
-        SEED: 0,
-        LOSS: "mse",
-        HUBER_DELTA: 1.0,
-    }
 )
 
 
@@ -183,13 +139,8 @@ def batch_of(values: Mapping[str, object], n: int) -> int | None:
 def settings_of(values: Mapping[str, object], n: int) -> RunSettings:
     """The run the widget values (keys of DEFAULTS) ask for on n points; ValueError if the core
     refuses them. The sidebar builds its run with this, from what its widgets return."""
-    optimizer = str(values[OPTIMIZER])
-    extra: dict[str, float] = {}
-    if optimizer in ("momentum", "nesterov"):
-        extra.update(momentum=float(values[MOMENTUM]))  # type: ignore[arg-type]
-    if optimizer == "adam":
-        for name, key in (("beta1", BETA1), ("beta2", BETA2), ("eps", EPS)):
-            extra[name] = float(values[key])  # type: ignore[arg-type]
+    optimizer = str(values["optimizer"])
+    extra = {h.field: float(values[h.field]) for h in hypers_of(optimizer)}  # type: ignore[arg-type]
     batch_size = batch_of(values, n)
     loss = str(values.get(LOSS, "mse"))
     # δ only shapes Huber: other losses keep the default, so runs that differ only in a δ
@@ -210,6 +161,29 @@ def settings_of(values: Mapping[str, object], n: int) -> RunSettings:
         epochs=int(values[EPOCHS]),  # type: ignore[call-overload]
         config=config,
     )
+
+
+def widgets_of(fields: Mapping[str, object]) -> dict[str, object]:
+    """Sidebar widget values for RunSettings / TrainConfig fields (a link's Parsed.fields): the
+    same keys, but the batch size as the batch radio's mode plus the points box (not for the
+    full batch)."""
+    values = {key: value for key, value in fields.items() if key != "batch_size"}
+    if "batch_size" in fields:
+        size = fields["batch_size"]
+        values["batch_mode"] = (
+            BATCH_MODES[0] if size is None else BATCH_MODES[2] if size == 1 else BATCH_MODES[1]
+        )
+        if size is not None:
+            values["batch_size"] = size
+    return values
+
+
+def widget_values(settings: RunSettings) -> Mapping[str, object]:
+    """The run-settings widgets' values that make settings (for a lesson's run, a run put back):
+    those its link writes, and the loss (links leave MSE out), so an MSE run's loss comes back."""
+    values = widgets_of(from_params(to_params(settings)).fields)
+    values["loss"] = settings.config.loss
+    return MappingProxyType(values)
 
 
 def settle_values(
@@ -282,17 +256,15 @@ def settings_notes_ui(run: Run) -> None:
 
 
 def _optimizer_ui(optimizer: str) -> dict[str, float]:
-    if optimizer in ("momentum", "nesterov"):
-        beta = st.slider(
-            "Momentum β", 0.0, 0.99, step=0.01, key=MOMENTUM, help="Fraction of the velocity kept"
-        )
-        return {MOMENTUM: beta}
-    if optimizer == "adam":
-        beta1 = st.slider("β₁ (first moment)", 0.0, 0.99, step=0.01, key=BETA1)
-        beta2 = st.select_slider("β₂ (second moment)", BETA2_CHOICES, key=BETA2)
-        eps = st.select_slider("ε", EPS_CHOICES, key=EPS, format_func=fmt)
-        return {BETA1: beta1, BETA2: beta2, EPS: eps}
-    return {}
+    values: dict[str, float] = {}
+    for h in hypers_of(optimizer):
+        if h.choices:
+            values[h.field] = st.select_slider(h.label, h.choices, key=h.field, format_func=fmt)
+        else:
+            values[h.field] = st.slider(
+                h.label, h.low, h.high, step=h.step, key=h.field, help=h.help or None
+            )
+    return values
 
 
 def _batch_ui(n: int) -> tuple[str, int, int]:
@@ -342,9 +314,11 @@ def _stable_limit_caption(lr: float, curv: Curvature) -> None:
     loss = str(state.widget(LOSS, "mse"))
     text = stable_limit_text(lr, curv, loss, float(state.widget(HUBER_DELTA, 1.0)))
     optimizer = state.widget(OPTIMIZER, "gd")
+    info = OPTIMIZER_TABLE.get(str(optimizer))
+    exact = info is None or info.stable_limit_exact
     batches = state.widget(BATCH_MODE, BATCH_MODES[0]) != BATCH_MODES[0]
-    if loss != "mae" and (optimizer != "gd" or batches):
-        what = [] if optimizer == "gd" else [OPTIMIZER_NAMES.get(optimizer, optimizer)]
+    if loss != "mae" and (not exact or batches):
+        what = [] if exact else [OPTIMIZER_NAMES.get(optimizer, optimizer)]
         if batches:
             what.append("mini-batches")
         text += (

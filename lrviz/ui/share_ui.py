@@ -3,7 +3,7 @@
 Order in the script: ``read_link_ui`` before any widget (it presets their values), then the
 page, then ``link_epoch`` once the run is known, ``link_notices_ui`` where notices may show, and
 ``write_link_ui`` at the end with what is on screen. Every value in a link is hostile input:
-``lrviz.share.url_state`` and ``lrviz.ui.data_source`` clamp or drop it, with a notice shown
+``lrviz.share.url_state`` and ``lrviz.share.data_params`` clamp or drop it, with a notice shown
 escaped here; nothing in a link can raise.
 """
 
@@ -14,17 +14,23 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from lrviz.app.scenarios import data_label
+from lrviz.app.settings import RunSettings
 from lrviz.data import escape_markdown
-from lrviz.data.wording import quoted
 from lrviz.player.cursor import read_cursor
-from lrviz.player.run import RunSettings
 from lrviz.share.link_probe import dropped_notice, probe_ui
-from lrviz.share.url_state import LESSON_KEYS, LESSON_PARAM, from_params, to_params
+from lrviz.share.url_state import (
+    LESSON_KEYS,
+    LESSON_PARAM,
+    from_params,
+    lesson_from_text,
+    to_params,
+)
 from lrviz.ui import state
 from lrviz.ui.compare_ui import apply_pin_params, pin_params
 from lrviz.ui.data_ui import current_data_source
 from lrviz.ui.gallery_ui import active_lesson, load_lesson
-from lrviz.ui.scenarios import data_label, lessons
+from lrviz.ui.settings import widgets_of
 from lrviz.ui.state import LinkEpoch, Notices
 
 MAX_NOTICES = 8
@@ -46,7 +52,7 @@ def read_link_ui(
     parsed = from_params(params, other_keys=(*data_keys, *LESSON_KEYS))
     # The lesson first (its data, settings and pins); what else the link says comes on top.
     notices = _apply_lesson(params.get(LESSON_PARAM))
-    state.set_widgets(parsed.values)
+    state.set_widgets(widgets_of(parsed.fields))
     if parsed.present is not None:
         state.set_widget(state.PRESENT, parsed.present)
     notices += parsed.notices
@@ -69,14 +75,10 @@ def _apply_lesson(key: str | None) -> list[str]:
     """Load the gallery lesson a link names; notices (plain text) if it cannot be."""
     if key is None:
         return []
-    known = {lesson.key for lesson in lessons()}
-    if key.strip() not in known:
-        return [
-            f"Link parameter {quoted(LESSON_PARAM)} = {quoted(key)} is not one of "
-            f"{', '.join(sorted(known))}; ignored."
-        ]
-    load_lesson(key.strip())
-    return []
+    lesson, notices = lesson_from_text(key)
+    if lesson is not None:
+        load_lesson(lesson.key)
+    return list(notices)
 
 
 def link_epoch(view: str, epoch: int, last: int, player_state: object) -> int:

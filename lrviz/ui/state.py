@@ -36,9 +36,9 @@ from lrviz.player.component import PLAYER_KEY
 from lrviz.share.link_probe import PROBE_KEY
 
 if TYPE_CHECKING:
+    from lrviz.app.data_source import DataSource
+    from lrviz.app.pins import Pin
     from lrviz.data import CsvTable, Points
-    from lrviz.player.compare import Pin
-    from lrviz.ui.data_source import DataSource
     from lrviz.ui.data_ui import ActiveData
     from lrviz.ui.session import Current
 

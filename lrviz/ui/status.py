@@ -9,9 +9,9 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from lrviz.explain.numbers import fmt
-from lrviz.player.run import Run
-from lrviz.ui.settings import OPTIMIZER_NAMES
+from lrviz.app.run import Run
+from lrviz.catalog.optimizers import OPTIMIZER_NAMES, OPTIMIZER_TABLE
+from lrviz.notation.numbers import fmt
 
 
 class Banner(NamedTuple):
@@ -24,7 +24,7 @@ class Banner(NamedTuple):
 def _limit_phrase(run: Run) -> str:
     config = run.settings.config
     lr, limit = fmt(config.lr), fmt(run.scene.curvature.max_stable_lr, 3)
-    plain = config.optimizer == "gd" and config.batch_size is None
+    plain = OPTIMIZER_TABLE[config.optimizer].stable_limit_exact and config.batch_size is None
     if config.loss != "mse":
         # Only MSE has an exact stable limit; say what the run did, not a bound it lacks.
         return f"α = {lr} is too large for this run on {run.scene.loss_label}"
@@ -71,7 +71,7 @@ def banner(run: Run, epoch: int) -> Banner:
         )
     ratio = config.lr / scene.curvature.max_stable_lr
     head = f"**End of the budget, {last} epochs.** " if epoch >= last else ""
-    plain = config.optimizer == "gd" and config.batch_size is None
+    plain = OPTIMIZER_TABLE[config.optimizer].stable_limit_exact and config.batch_size is None
     tail = "" if plain else " That limit is for plain full-batch gradient descent."
     if config.loss == "mae":
         return Banner(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lrviz.app.scenarios import data_label
 from lrviz.ui.compare_ui import compare_ui
 from lrviz.ui.data_ui import ActiveData, share_notice, source_params
 from lrviz.ui.export_ui import export_ui
 from lrviz.ui.gallery_ui import gallery_ui
-from lrviz.ui.scenarios import data_label
 from lrviz.ui.session import Current
 from lrviz.ui.share_ui import link_params, link_probe_ui, share_ui, write_link_ui
 

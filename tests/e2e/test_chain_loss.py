@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from lrviz.core import TrainConfig, make_dataset, record_at
 from lrviz.data import get_preset, preset_names
-from lrviz.explain.numbers import fmt
+from lrviz.notation.numbers import fmt
 
 from .test_chain_view import CHAIN, READ_JS, open_run, scrub_to
 

@@ -24,8 +24,8 @@ from lrviz.core import (
     run,
 )
 from lrviz.core.optimizers import adam_bias_corrected
-from lrviz.explain.numbers import fmt
 from lrviz.explain.optimizer import batch_points, params_after, state_before
+from lrviz.notation.numbers import fmt
 
 pytestmark = pytest.mark.e2e
 

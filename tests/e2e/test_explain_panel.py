@@ -8,7 +8,7 @@ writes them (Unicode minus). The view places each number in a `.lrviz-v` of a ro
 from playwright.sync_api import Page
 
 from lrviz.core import TrainConfig, make_dataset, record_at
-from lrviz.explain.numbers import fmt
+from lrviz.notation.numbers import fmt
 
 ARTICLE = make_dataset([1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 5.0])
 ARTICLE_CONFIG = TrainConfig(lr=0.01)

@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 
 from lrviz.core import curvature, make_dataset, train
 from lrviz.data import get_preset
-from lrviz.explain.numbers import fmt
+from lrviz.notation.numbers import fmt
 from tests.e2e.browser import PROJECTOR, AppServer, save_screenshot
 from tests.e2e.test_playground import PLAYER, READY_JS, WAIT_MS
 
@@ -275,7 +275,7 @@ def _chain_text_px(page: Page) -> float:
 def test_every_lesson_fits_the_projector_at_its_start_and_end(
     goto_app: Callable[..., Page], shots_dir: Path
 ) -> None:
-    from lrviz.ui.scenarios import lessons
+    from lrviz.app.scenarios import lessons
 
     page = goto_app("present=1")
     wait_ready(page)

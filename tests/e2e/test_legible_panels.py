@@ -122,7 +122,7 @@ def pick_lesson(page: Page, number: int) -> None:
 
 
 def test_every_lesson_in_presentation_mode_keeps_its_plots_clear(goto_app, shots_dir: Path):
-    from lrviz.ui.scenarios import lessons
+    from lrviz.app.scenarios import lessons
 
     page = goto_app("present=1")
     wait_ready(page)

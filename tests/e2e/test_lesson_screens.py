@@ -2,8 +2,8 @@
 
 from playwright.sync_api import Page
 
+from lrviz.app.scenarios import dataset_of, lessons
 from lrviz.figures.uids import CONTOUR_PATH, LOSS_SO_FAR, pinned_uid
-from lrviz.ui.scenarios import dataset_of, lessons
 from tests.e2e.test_contour_gestures import wait_new_run
 from tests.e2e.test_playground import PLAYER, player_data, wait_ready, wait_server_echo
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from lrviz.player.run import make_run
-from lrviz.ui.scenarios import dataset_of, lessons
+from lrviz.app.run import make_run
+from lrviz.app.scenarios import dataset_of, lessons
 from tests.e2e.browser import save_screenshot
 from tests.e2e.test_lesson_screens import load
 from tests.e2e.test_playground import PLAYER, WAIT_MS, wait_server_echo

@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from lrviz.core import History, curvature, make_dataset, train
-from lrviz.explain.numbers import fmt
+from lrviz.notation.numbers import fmt
 from lrviz.ui.settings import snap
 from tests.e2e.browser import (
     DESKTOP,

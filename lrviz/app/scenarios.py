@@ -14,13 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from lrviz.app.choices import LR_CHOICES
+from lrviz.app.data_source import DataSource, preset_source, resolve
+from lrviz.app.pins import Pin, data_id
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import Dataset, TrainConfig, curvature, make_dataset, stable_lr
 from lrviz.data import fit_scaling, standardize
-from lrviz.explain.numbers import fmt
-from lrviz.player.compare import Pin, data_id
-from lrviz.player.run import RunSettings, make_run
-from lrviz.ui.data_source import DataSource, preset_source, resolve
-from lrviz.ui.settings import LR_CHOICES
+from lrviz.notation.numbers import fmt
 
 ARTICLE = "Article example"
 UNSCALED = "Unscaled x"

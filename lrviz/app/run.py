@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lrviz.app.settings import MAX_EPOCHS, RunSettings
 from lrviz.core import (
     LOSS_NAMES,
     Dataset,
-    TrainConfig,
     epochs_within,
     evaluate,
     init_state,
@@ -22,12 +22,8 @@ from lrviz.core import (
     update_cost,
     updates_per_epoch,
 )
-from lrviz.explain.numbers import fmt
 from lrviz.figures.scene import Scene, make_scene
-
-# Upper bound of the epoch budget: the whole run is computed up front and sent to the browser
-# once, about 160 bytes per epoch, so 5000 epochs stay under a megabyte.
-MAX_EPOCHS = 5_000
+from lrviz.notation.numbers import fmt
 
 MAX_UPDATES = 200_000
 """Work budget of one run, in optimizer updates (epochs x updates per epoch), decided before
@@ -62,21 +58,6 @@ and the first update's squares overflow float64; (w0, b0) = (0, 0) is always wit
 loss there is mean(y^2) and |y| <= 1e150."""
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """What the sidebar decides: the start (w0, b0), the epoch budget and the training config.
-
-    x_scaling: (mean, std) when the data's x is standardized, z = (x - mean)/std; the fit panel
-    then labels its x axis in the original units.
-    """
-
-    w0: float = 0.0
-    b0: float = 0.0
-    epochs: int = 1000
-    config: TrainConfig = field(default_factory=lambda: TrainConfig(lr=0.01))
-    x_scaling: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, eq=False)

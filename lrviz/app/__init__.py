@@ -1,0 +1,1 @@
+"""The application model, pure (no streamlit): run settings, runs, data sources, lessons."""

@@ -1,0 +1,1 @@
+"""What the app offers to choose from, as tables every layer reads: the optimizers."""
