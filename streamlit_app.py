@@ -108,7 +108,7 @@ def main() -> None:
     player_fragment()
     if not presenting():
         details_ui(data, run, followed(current.view, data.n))
-    tools_ui(active, current, epoch)
+    tools_ui(active, current, epoch, shown)
 
 
 main()

@@ -18,8 +18,13 @@ from lrviz.ui.session import Current
 from lrviz.ui.share_ui import link_params, link_probe_ui, share_ui, write_link_ui
 
 
-def tools_ui(active: ActiveData, current: Current, epoch: int) -> None:
-    """Draw the lecture and sharing tools for the run on screen, then update the URL."""
+def tools_ui(
+    active: ActiveData, current: Current, epoch: int, shown: Current | None = None
+) -> None:
+    """Draw the lecture and sharing tools for the run on screen, then update the URL.
+
+    shown: current as the player shows it (with pinned runs), for the export.
+    """
     name = data_label(active.source)
     settings = current.run.settings
     params = link_params(settings, epoch, source_params())
@@ -31,13 +36,13 @@ def tools_ui(active: ActiveData, current: Current, epoch: int) -> None:
         if presenting():
             compare_ui(current, name)
             share_ui(params, share_notice(active.source))
-            export_ui(active.dataset, current.run, name, active.scaling is not None)
+            export_ui(shown or current, name, epoch)
         else:
             left, right = st.columns(2, gap="large")
             with left:
                 compare_ui(current, name)
             with right:
                 share_ui(params, share_notice(active.source))
-                export_ui(active.dataset, current.run, name, active.scaling is not None)
+                export_ui(shown or current, name, epoch)
     write_link_ui(params)
     link_probe_ui()

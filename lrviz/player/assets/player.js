@@ -6,10 +6,13 @@
 // Pause, a stop at the end), through the component state `cursor` = {run, epoch}.
 // A second, hidden component (sync.js) carries the server's view back ({run, epoch}): it
 // restores the epoch after a remount and lets tests see that the server agrees.
+//
+// This file holds the player itself: its DOM, the run from Python, the charts (drawn by plotly
+// once per run) and the views around them. The other files add to it: overlay.js (the moving
+// SVG layer), frame.js (one epoch on screen), transport.js (Play, Step, the keys), chain.js (the
+// chain-rule view); a host mounts it: host_streamlit.js in the app, host_page.js in an exported
+// page. Python joins them in a fixed order (bundle.py).
 
-const SPEEDS = [1, 2, 5, 10, 20, 30, 60, 150, 600, 3000]; // epochs per second
-const DEFAULT_SPEED = 30;
-const FRAME_RATE = 30; // fast-forward draws this many frames per second, several epochs each
 const PLOTLY_CONFIG = {
   displaylogo: false,
   // The player sizes its charts itself (a ResizeObserver and Player.fit), never mid-redraw.
@@ -34,10 +37,6 @@ const FIELDS = [
   ["db", "∂L/∂b"],
 ];
 // Inputs that take typed text keep their keys; every other control (sliders, selects, buttons,
-// checkboxes) gives the player's keys to the player.
-const TEXT_INPUTS = new Set(["", "text", "search", "number", "email", "password", "url", "tel"]);
-const PLAYER_KEYS = new Set(["ArrowRight", "ArrowLeft", " ", "Spacebar", "Home", "End"]);
-const PAGE = (window.__lrviz = window.__lrviz || { player: null, sync: null, plotly: null });
 
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -57,246 +56,8 @@ function loadPlotly(url) {
   return PAGE.plotly;
 }
 
-function el(tag, attrs = {}, text = "") {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text) node.textContent = text;
-  return node;
-}
-
-function speedLabel(rate) {
-  if (rate <= 60) return `${rate} epochs/s`;
-  return `» ${rate}/s (${Math.round(rate / FRAME_RATE)}/frame)`;
-}
-
-function signed(text) {
-  // "−0.06" -> "− 0.06", "0.06" -> "+ 0.06": the intercept as it is read aloud in ŷ = wx + b.
-  return text.startsWith("−") ? `− ${text.slice(1)}` : `+ ${text}`;
-}
-
-// ---- the moving layer ----------------------------------------------------------------------
-//
-// Drawn as plain SVG over each plotly chart, from the moving traces of the Python figure (their
-// colours, widths, dashes and markers): updating a few <path> elements costs well under a
-// millisecond, where a plotly restyle redraws the whole graph (5-15 ms per chart here).
-
-const SVGNS = "http://www.w3.org/2000/svg";
-
-// px. Chromium draws a path exactly with coordinates up to ~1e15 px; beyond LIMIT a segment is
-// cut to the drawing box instead.
-const LIMIT = 1e12;
-
-function clipSegment(x0, y0, x1, y1, box) {
-  // Liang-Barsky: the part of the segment inside box [xmin, xmax, ymin, ymax], or null. Lines
-  // are cut exactly rather than their far ends pulled in, which would bend them.
-  let t0 = 0;
-  let t1 = 1;
-  const dx = x1 - x0;
-  const dy = y1 - y0;
-  const sides = [
-    [-dx, x0 - box[0]],
-    [dx, box[1] - x0],
-    [-dy, y0 - box[2]],
-    [dy, box[3] - y0],
-  ];
-  for (const [step, room] of sides) {
-    if (step === 0) {
-      if (room < 0) return null;
-      continue;
-    }
-    const t = room / step;
-    if (step < 0) t0 = Math.max(t0, t);
-    else t1 = Math.min(t1, t);
-    if (t0 > t1) return null;
-  }
-  return [x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy];
-}
-
-function inBox(x, y, box) {
-  return x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3];
-}
-
-function dashArray(dash, width) {
-  // plotly's own dash patterns (Drawing.dashStyle), so the layer matches the legend.
-  const r = Math.max(width, 3);
-  const table = {
-    dot: [r, r],
-    dash: [3 * r, 3 * r],
-    longdash: [5 * r, 5 * r],
-    dashdot: [3 * r, r, r, r],
-    longdashdot: [5 * r, 2 * r, r, 2 * r],
-  };
-  return table[dash] ? table[dash].join(",") : "";
-}
-
-function svg(tag, attrs = {}) {
-  const node = document.createElementNS(SVGNS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  return node;
-}
-
-class Overlay {
-  constructor(host) {
-    this.node = svg("svg", { class: "lrviz-overlay", "aria-hidden": "true" });
-    const id = `lrviz-clip-${Math.random().toString(36).slice(2)}`;
-    this.clip = svg("rect", { x: 0, y: 0, width: 0, height: 0 });
-    const clipPath = svg("clipPath", { id });
-    clipPath.append(this.clip);
-    const defs = svg("defs");
-    defs.append(clipPath);
-    this.layer = svg("g", { "clip-path": `url(#${id})` });
-    this.node.append(defs, this.layer);
-    host.append(this.node);
-    this.items = {};
-    this.geom = null;
-  }
-
-  setTraces(traces) {
-    this.layer.replaceChildren();
-    this.items = {};
-    for (const trace of traces) {
-      const mode = trace.mode || "lines";
-      const line = trace.line || {};
-      const marker = trace.marker || {};
-      const group = svg("g", { opacity: trace.opacity === undefined ? 1 : trace.opacity });
-      const item = { trace, line: null, markers: null, arrow: null, xs: [], ys: [] };
-      if (mode.includes("lines")) {
-        const width = line.width === undefined ? 2 : line.width;
-        item.line = svg("path", {
-          fill: "none",
-          stroke: line.color || "#444",
-          "stroke-width": width,
-          "stroke-dasharray": dashArray(line.dash, width),
-          "stroke-linejoin": "round",
-          "stroke-linecap": "butt",
-        });
-        group.append(item.line);
-      }
-      if (mode.includes("markers")) {
-        const edge = marker.line || {};
-        const attrs = { fill: marker.color || "#444", stroke: edge.color || "none", "stroke-width": edge.width || 0 };
-        if (marker.symbol === "arrow") item.arrow = svg("path", attrs);
-        else item.markers = svg("path", attrs);
-        group.append(item.arrow || item.markers);
-      }
-      this.layer.append(group);
-      this.items[trace.uid] = item;
-    }
-  }
-
-  setGeometry(g) {
-    // g: {width, height, margin {l,t,r,b}, x {type, range}, y {type, range}} of the chart below.
-    this.geom = g;
-    const w = Math.max(g.width - g.margin.l - g.margin.r, 0);
-    const h = Math.max(g.height - g.margin.t - g.margin.b, 0);
-    this.node.setAttribute("width", g.width);
-    this.node.setAttribute("height", g.height);
-    this.clip.setAttribute("x", g.margin.l);
-    this.clip.setAttribute("y", g.margin.t);
-    this.clip.setAttribute("width", w);
-    this.clip.setAttribute("height", h);
-    const axis = (a, start, size, flip) => {
-      const log = a.type === "log";
-      const [r0, r1] = a.range;
-      const k = size / (r1 - r0);
-      return (v) => {
-        if (v === null || v === undefined) return NaN;
-        const u = log ? (v > 0 ? Math.log10(v) : NaN) : v;
-        return flip ? start + size - (u - r0) * k : start + (u - r0) * k;
-      };
-    };
-    this.px = axis(g.x, g.margin.l, w, false);
-    this.py = axis(g.y, g.margin.t, h, true);
-    // Drawing stops one plot size beyond each side (the clip path hides the rest), so the
-    // browser never sees the enormous coordinates of a diverging run.
-    this.box = [g.margin.l - w, g.margin.l + 2 * w, g.margin.t - h, g.margin.t + 2 * h];
-    for (const uid of Object.keys(this.items)) this.paint(uid);
-  }
-
-  set(uid, xs, ys) {
-    const item = this.items[uid];
-    if (!item) return;
-    item.xs = xs;
-    item.ys = ys;
-    this.paint(uid);
-  }
-
-  paint(uid) {
-    const item = this.items[uid];
-    if (!item || !this.geom) return;
-    const { xs, ys, trace } = item;
-    const px = [];
-    const py = [];
-    for (let i = 0; i < xs.length; i++) {
-      px.push(this.px(xs[i]));
-      py.push(this.py(ys[i]));
-    }
-    const box = this.box;
-    const ok = (i) => Number.isFinite(px[i]) && Number.isFinite(py[i]);
-    const pt = (x, y) => `${x.toFixed(1)},${y.toFixed(1)}`;
-    const sane = (i) => Math.abs(px[i]) <= LIMIT && Math.abs(py[i]) <= LIMIT;
-    if (item.line) {
-      let d = "";
-      let end = null; // where the pen is, if it is down
-      for (let i = 0; i + 1 < px.length; i++) {
-        if (!ok(i) || !ok(i + 1)) {
-          end = null;
-          continue;
-        }
-        // Vertices as they are while the browser draws them exactly (it does far beyond the
-        // screen); a segment reaching farther is cut to the drawing box, never bent.
-        const seg = sane(i) && sane(i + 1)
-          ? [px[i], py[i], px[i + 1], py[i + 1]]
-          : clipSegment(px[i], py[i], px[i + 1], py[i + 1], box);
-        if (!seg) {
-          end = null;
-          continue;
-        }
-        const from = pt(seg[0], seg[1]);
-        if (from !== end) d += `M${from}`;
-        end = pt(seg[2], seg[3]);
-        d += `L${end}`;
-      }
-      if (px.length === 1 && ok(0) && sane(0)) d = `M${pt(px[0], py[0])}`;
-      item.line.setAttribute("d", d);
-    }
-    const size = (trace.marker || {}).size;
-    const sizeAt = (i) => (Array.isArray(size) ? size[i] : size === undefined ? 6 : size);
-    if (item.markers) {
-      let d = "";
-      for (let i = 0; i < px.length; i++) {
-        const r = sizeAt(i) / 2;
-        if (!(r > 0) || !ok(i)) continue;
-        // A point far outside stays outside (hidden by the clip path), at a sane coordinate.
-        const x = Math.min(Math.max(px[i], -LIMIT), LIMIT);
-        const y = Math.min(Math.max(py[i], -LIMIT), LIMIT);
-        d += `M${(x - r).toFixed(1)},${y.toFixed(1)}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0Z`;
-      }
-      item.markers.setAttribute("d", d);
-    }
-    if (item.arrow) {
-      // A head at each sized point, its tip on the point, pointing away from the point before.
-      let d = "";
-      for (let i = 1; i < px.length; i++) {
-        const s = sizeAt(i);
-        const dx = px[i] - px[i - 1];
-        const dy = py[i] - py[i - 1];
-        const len = Math.hypot(dx, dy);
-        if (!(s > 0) || !(len > 0.5) || !Number.isFinite(len) || !inBox(px[i], py[i], box)) continue;
-        const ux = dx / len;
-        const uy = dy / len;
-        const bx = px[i] - ux * s;
-        const by = py[i] - uy * s;
-        const hw = 0.45 * s;
-        d += `M${px[i].toFixed(1)},${py[i].toFixed(1)}L${(bx - uy * hw).toFixed(1)},${(by + ux * hw).toFixed(1)}L${(bx + uy * hw).toFixed(1)},${(by - ux * hw).toFixed(1)}Z`;
-      }
-      item.arrow.setAttribute("d", d);
-    }
-  }
-}
-
 // Plotly.restyle on a chart that is drawn; skipped while Plotly.react is still building it (the
-// player restyles again once it is drawn). Never lets plotly's error reach the page.
+// player moves its traces again once it is drawn). Never lets plotly's error reach the page.
 function restyleSafe(slot, update, indices) {
   if (!slot.drawn || !window.Plotly) return;
   try {
@@ -326,6 +87,7 @@ class Player {
     this.screen = null; // {run, banners, lesson, lessons, present}: the page around the run
     this.hideFuture = null; // null until the page says whether it presents (then its default)
     this.chainMode = false;
+    this.canPick = true; // false where no server can train from a new start (an exported page)
     this.build();
     this.onKey = (event) => this.key(event);
     // At the window, in the capture phase: before any focused slider or select sees the key.
@@ -655,7 +417,8 @@ class Player {
     }
     if (stage && stage.spoiler && this.hideFuture) stage = { kind: "info", text: `α = ${this.p.chain.lr}. Press Play (Space) to see where it goes.` };
     // While presenting, or while the future is hidden (the page's own banner is then hidden).
-    const show = (present || this.hideFuture) && !!stage;
+    // A page of its own (screen.standalone: an exported page) has no other place for it.
+    const show = (present || this.hideFuture || !!(screen && screen.standalone)) && !!stage;
     this.banner.hidden = !show;
     if (show) {
       const html = stage.text.replace(/[&<>]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[ch]).replace(/\*\*(.+?)\*\*/g, "<b>$1</b>");
@@ -785,240 +548,6 @@ class Player {
     layout.yaxis.range = this.logY ? g.loss_log_range : g.loss_lin_range;
   }
 
-  // ---- drawing ----------------------------------------------------------------------------
-
-  draw(full = false) {
-    const p = this.p;
-    if (!p) return;
-    const k = this.epoch;
-    const t = p.text;
-    // Charts first, text after: plotly measures the page while it draws, and text written
-    // before that would make it lay out the whole page again on every frame.
-    this.drawFit(k);
-    this.drawContour(k);
-    this.drawLoss(k);
-    if (full && this.show3d && this.bowlReady) this.drawBowl(k);
-    this.fields.epoch.textContent = String(k);
-    this.fields.loss.textContent = t.loss[k];
-    this.fields.w.textContent = t.w[k];
-    this.fields.b.textContent = t.b[k];
-    this.fields.dw.textContent = t.dw[k];
-    this.fields.db.textContent = t.db[k];
-    this.scrub.value = String(k);
-    // With x standardized the line is trained in z; the subtitle speaks in x's own units.
-    const fw = t.fit_w || t.w;
-    const fb = t.fit_b || t.b;
-    const units = p.fit_units ? ` (${p.fit_units})` : "";
-    this.subs.fit.textContent = `ŷ = ${fw[k]}·x ${signed(fb[k])}${units}`;
-    this.subs.contour.textContent = `∂L/∂w = ${t.dw[k]}, ∂L/∂b = ${t.db[k]}`;
-    this.subs.loss.textContent = `${t.loss[k]} (optimum ${p.optimum_loss_text})`;
-    this.dom.dataset.epoch = String(k);
-    this.dom.dataset.run = this.run;
-    this.drawInfo(k);
-    // The chain rule in the same frame, unless it is folded away (the lecture's panel view).
-    if (this.chainMode || !this.dom.classList.contains("lrviz-presenting")) this.chain.draw(k);
-    this.updateButtons();
-  }
-
-  restyle(name, updates) {
-    // updates: [uid, xs, ys(, zs)] for the moving traces of one panel.
-    const slot = this.plots[name];
-    if (slot.over) {
-      for (const [uid, x, y] of updates) slot.over.set(uid, x, y);
-      slot.panel.dataset.epoch = String(this.epoch);
-      return;
-    }
-    const idx = [];
-    const update = { x: [], y: [], z: [] };
-    for (const [uid, x, y, z] of updates) {
-      if (!(uid in slot.idx)) continue;
-      idx.push(slot.idx[uid]);
-      update.x.push(x);
-      update.y.push(y);
-      update.z.push(z);
-    }
-    if (idx.length) restyleSafe(slot, update, idx);
-  }
-
-  drawFit(k) {
-    const p = this.p;
-    const w = p.traj.w[k];
-    const b = p.traj.b[k];
-    const [x0, x1] = p.geom.fit_x;
-    const rx = [];
-    const ry = [];
-    p.geom.res_x.forEach((x, i) => {
-      rx.push(x, x, null);
-      ry.push(p.geom.res_y[i], w * x + b, null);
-    });
-    // The chosen point: its residual drawn bold and a ring around it, at this epoch's line.
-    const m = this.mark;
-    const pt = m && m.run === this.run && m.point ? m.point : null;
-    const seg = pt ? [[pt.x, pt.x], [pt.y, w * pt.x + b]] : [[], []];
-    const ring = pt ? [[pt.x], [pt.y]] : [[], []];
-    this.restyle("fit", [
-      [p.uids.fit[0], rx, ry],
-      [p.uids.fit[1], [x0, x1], [w * x0 + b, w * x1 + b]],
-      [p.uids.fit[2], seg[0], seg[1]],
-      [p.uids.fit[3], ring[0], ring[1]],
-    ]);
-    this.dom.dataset.mark = pt ? String(pt.i) : "";
-  }
-
-  arrow(k) {
-    const p = this.p;
-    const s = p.geom.arrow_scale;
-    const w = p.traj.w[k];
-    const b = p.traj.b[k];
-    return [w, b, w - s * p.traj.dw[k], b - s * p.traj.db[k]];
-  }
-
-  drawContour(k) {
-    const p = this.p;
-    const [w, b, w1, b1] = this.arrow(k);
-    const [path, legs, arrow, current] = p.uids.contour;
-    // Mini-batch and SGD: the path goes through every update inside the epochs (payload.intra).
-    const it = p.intra;
-    const end = it ? it.at[k] + 1 : k + 1;
-    this.restyle("contour", [
-      [path, (it || p.traj).w.slice(0, end), (it || p.traj).b.slice(0, end)],
-      [legs, [w, w1, w1], [b, b, b1]],
-      [arrow, [w, w1], [b, b1]],
-      [current, [w], [b]],
-      ...this.pinnedAt("contour", k),
-    ]);
-  }
-
-  pinnedAt(name, k) {
-    // Pinned runs up to epoch k (a shorter run stays at its last epoch).
-    return (this.plots[name].pinned || []).map((t) => [t.uid, t.x.slice(0, k + 1), t.y.slice(0, k + 1)]);
-  }
-
-  drawLoss(k) {
-    const p = this.p;
-    const floor = p.geom.loss_floor;
-    const it = p.intra;
-    const ys = (it || p.traj).loss.slice(0, it ? it.at[k] + 1 : k + 1).map((v) => Math.max(v, floor));
-    const xs = it ? it.t.slice(0, ys.length) : ys.map((_, i) => i);
-    const [soFar, current] = p.uids.loss;
-    this.restyle("loss", [
-      [soFar, xs, ys],
-      [current, [k], [ys[ys.length - 1]]],
-      ...this.pinnedAt("loss", k),
-    ]);
-  }
-
-  drawBowl(k) {
-    const p = this.p;
-    const top = p.geom.bowl_top;
-    const z = p.traj.loss.slice(0, k + 1).map((v) => Math.min(v, top));
-    const [path, current] = p.uids.bowl;
-    this.restyle("bowl", [
-      [path, p.traj.w.slice(0, k + 1), p.traj.b.slice(0, k + 1), z],
-      [current, [p.traj.w[k]], [p.traj.b[k]], [z[k]]],
-    ]);
-  }
-
-  updateButtons() {
-    const last = this.p ? this.p.last : 0;
-    const b = this.buttons;
-    b.play.textContent = this.playing ? "❚❚ Pause" : "▶ Play";
-    b.play.setAttribute("aria-label", this.playing ? "Pause" : "Play");
-    b.play.setAttribute("aria-pressed", this.playing ? "true" : "false");
-    b.back.disabled = b.reset.disabled = this.epoch <= 0;
-    b.step.disabled = b.step10.disabled = this.epoch >= last;
-    b.play.disabled = last <= 0;
-  }
-
-  // ---- transport --------------------------------------------------------------------------
-
-  act(action) {
-    if (!this.p) return;
-    if (action === "play") return this.playing ? this.pause() : this.play();
-    const moves = { reset: -Infinity, back: -1, step: 1, step10: 10, back10: -10, end: Infinity };
-    if (action in moves) {
-      const target = action === "reset" ? 0 : action === "end" ? this.p.last : this.epoch + moves[action];
-      this.seek(target, true);
-    }
-  }
-
-  seek(target, report) {
-    if (!this.p) return;
-    if (this.playing) this.halt();
-    const k = Math.min(Math.max(Math.round(target), 0), this.p.last);
-    const moved = k !== this.epoch;
-    this.epoch = k;
-    this.draw(true);
-    if (report && moved) this.report();
-  }
-
-  report() {
-    if (!this.p) return;
-    this.moved = true;
-    this.setState("cursor", { run: this.run, epoch: this.epoch });
-  }
-
-  nextStop() {
-    const stops = this.p.stops.filter((s) => s > this.epoch);
-    return stops.length ? Math.min(...stops) : this.p.last;
-  }
-
-  play() {
-    if (!this.p || this.playing || this.p.last <= 0) return;
-    if (this.epoch >= this.p.last) {
-      this.epoch = 0; // Play at the end replays the run from the start
-      this.draw(true);
-    }
-    this.playing = true;
-    this.stopAt = this.nextStop();
-    this.t0 = performance.now();
-    this.e0 = this.epoch;
-    this.lastFrame = 0;
-    this.updateButtons();
-    this.raf = requestAnimationFrame((now) => this.tick(now));
-  }
-
-  tick(now) {
-    if (!this.playing) return;
-    // Fast-forward paces frames at FRAME_RATE; slower speeds draw each epoch when it is due.
-    const due = now - this.lastFrame >= 1000 / FRAME_RATE - 2 || this.rate <= 60;
-    // A frame's timestamp can precede the moment Play was pressed: never count backwards.
-    const elapsed = Math.max(0, now - this.t0) / 1000;
-    const target = Math.min(this.stopAt, this.e0 + Math.floor(elapsed * this.rate));
-    if (due && target !== this.epoch) {
-      this.epoch = target;
-      this.lastFrame = now;
-      this.draw(false);
-    }
-    if (this.epoch >= this.stopAt) {
-      this.pause();
-      return;
-    }
-    this.raf = requestAnimationFrame((t) => this.tick(t));
-  }
-
-  halt() {
-    this.playing = false;
-    cancelAnimationFrame(this.raf);
-    this.updateButtons();
-  }
-
-  pause() {
-    if (!this.playing) return;
-    this.halt();
-    this.draw(true);
-    this.report();
-  }
-
-  setRate(rate) {
-    this.rate = rate;
-    this.speed.value = String(rate);
-    if (this.playing) {
-      this.t0 = performance.now();
-      this.e0 = this.epoch;
-    }
-  }
-
   setLogY(on) {
     this.logY = on;
     this.logBox.checked = on;
@@ -1059,6 +588,7 @@ class Player {
   // replaced, so U or the Undo button goes back to it.
 
   pick(event) {
+    if (!this.canPick) return;
     const uid = this.p && this.p.grid_uid;
     const point = (event.points || []).find((pt) => pt.data && pt.data.uid === uid);
     if (!point) return;
@@ -1109,47 +639,6 @@ class Player {
     if (Number.isInteger(i)) this.setTrigger("point", i);
   }
 
-  typing(target) {
-    // True while a text field is being edited: it keeps every key.
-    if (!(target instanceof Element)) return false;
-    if (target.isContentEditable || target.tagName === "TEXTAREA") return true;
-    if (target.tagName !== "INPUT") return false;
-    if (!TEXT_INPUTS.has((target.getAttribute("type") || "").toLowerCase())) return false;
-    // A closed select box's search field only filters once its list is open.
-    if (target.getAttribute("role") === "combobox") return target.getAttribute("aria-expanded") === "true";
-    return true;
-  }
-
-  key(event) {
-    if (!this.p || event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey) return;
-    const target = event.composedPath ? event.composedPath()[0] : event.target;
-    if (this.typing(target)) return;
-    // An open list (a select box's options) keeps its arrows.
-    if (target instanceof Element && target.closest("[role='listbox'], [role='menu'], [role='dialog']")) return;
-    // A table being edited (the data editor's grid) keeps its keys: arrows move its cell
-    // cursor, and a digit starts typing a number into the cell.
-    if (target instanceof Element && target.closest("[role='grid'], [data-testid='stDataFrame'], [data-testid='stDataFrameResizable']")) return;
-    let handled = true;
-    if (event.key === "ArrowRight") this.act(event.shiftKey ? "step10" : "step");
-    else if (event.key === "ArrowLeft") this.act(event.shiftKey ? "back10" : "back");
-    else if (event.key === " " || event.key === "Spacebar") this.act("play");
-    else if (event.key === "Home") this.act("reset");
-    else if (event.key === "End") this.act("end");
-    else if (event.key === "u" || event.key === "U") handled = this.undoStart();
-    else if (event.key === "+" || event.key === "=") this.setRate(SPEEDS[Math.min(SPEEDS.indexOf(this.rate) + 1, SPEEDS.length - 1)]);
-    else if (event.key === "-" || event.key === "_") this.setRate(SPEEDS[Math.max(SPEEDS.indexOf(this.rate) - 1, 0)]);
-    else if (event.key === "c" || event.key === "C") this.setChainMode(!this.chainMode);
-    else if (/^[0-9]$/.test(event.key) && this.screen && this.screen.lessons[(Number(event.key) + 9) % 10]) {
-      // 1-9 are the first nine lessons, 0 the tenth (the keys' order on a keyboard).
-      this.pickLesson(this.screen.lessons[(Number(event.key) + 9) % 10].key);
-    } else handled = false;
-    if (!handled) return;
-    event.preventDefault();
-    // The focused control (a slider, a select, a button) must not act on the key as well.
-    event.stopPropagation();
-    if (PLAYER_KEYS.has(event.key) && target instanceof HTMLElement && !this.dom.contains(target)) target.blur();
-  }
-
   destroy() {
     this.halt();
     this.resizer.disconnect();
@@ -1157,30 +646,4 @@ class Player {
     window.removeEventListener("keydown", this.onKey, true);
     if (PAGE.player === this) PAGE.player = null;
   }
-}
-
-export default function mount(component) {
-  const { data, parentElement, setStateValue, setTriggerValue } = component;
-  let player = parentElement.__lrvizPlayer;
-  if (!player) {
-    player = new Player(parentElement);
-    parentElement.__lrvizPlayer = player;
-  }
-  PAGE.player = player;
-  if (PAGE.sync) player.serverSync(PAGE.sync);
-  if (PAGE.mark) player.setMark(PAGE.mark);
-  if (PAGE.screen) player.setScreen(PAGE.screen);
-  player.setState = setStateValue;
-  player.setTrigger = setTriggerValue;
-  if (data) player.load(data).catch((error) => player.fail(`The run could not be shown: ${error.message}`));
-  return () => {
-    // Streamlit also calls this when a newer render replaces this one; only an element that left
-    // the page is torn down.
-    setTimeout(() => {
-      if (!parentElement.isConnected) {
-        player.destroy();
-        parentElement.__lrvizPlayer = null;
-      }
-    }, 0);
-  };
 }
