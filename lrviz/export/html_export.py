@@ -50,12 +50,13 @@ def _classic(code: str) -> str:
     return f'(() => {{\n"use strict";\n{code}\n}})();'
 
 
-def point_mark(run: Run, run_name: str, point: int) -> bytes:
-    """What the app tells the player about the followed point (lrviz.player.mark), as bytes."""
+def point_mark(run: Run, view: str, point: int) -> bytes:
+    """What the app tells the player about the followed point of run, known to the browser as
+    view (lrviz.player.mark), as bytes."""
     scene, s = run.scene, run.settings
     rp = replay(scene.data, s.config, s.w0, s.b0, scene.last_epoch, scene.history)
     mark = mark_of(scene.data, point)
-    return encode_mark(run_name, mark, None if mark is None else point_data(rp, scene.data, point))
+    return encode_mark(view, mark, None if mark is None else point_data(rp, scene.data, point))
 
 
 def export_html(
@@ -79,20 +80,20 @@ def export_html(
         raise ValueError(f"The epoch must be a whole number, not {epoch!r}.")
     try:
         data = json.loads(body)
-        run_name, last = data["run"], data["last"]
+        view, last = data["run"], data["last"]
     except (ValueError, TypeError, KeyError) as error:
         raise ValueError(f"This is not a run the player can show ({error}).") from None
     # plotly.js is in the page, never loaded from an address.
     data["plotly_url"] = ""
     told = {
         # What the app's echo says after a reload: this run, at the epoch exported.
-        "sync": {"run": run_name, "epoch": min(max(epoch, 0), last)},
+        "sync": {"run": view, "epoch": min(max(epoch, 0), last)},
         "mark": None if mark is None else json.loads(mark),
         "screen": {
             "banners": [],
             "lesson": None,
             **(screen or {}),
-            "run": run_name,
+            "run": view,
             "lessons": [],
             "present": False,
             "standalone": True,

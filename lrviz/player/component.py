@@ -60,7 +60,7 @@ def _ignore() -> None:
 
 def player_ui(
     payload: bytes,
-    run_id: str,
+    view: str,
     server_epoch: int,
     on_pick: Callable[[], None],
     mark: Mark | bytes | None = None,
@@ -68,6 +68,9 @@ def player_ui(
     on_lesson: Callable[[], None] = _ignore,
 ) -> None:
     """Mount the player with this run's payload, and the hidden echo of the server's epoch.
+
+    view: the name the browser knows the run by (the payload's, the echo's and the cursor's
+    "run"; see lrviz.player.payload).
 
     The payload bytes stay identical while the run does, so Streamlit sends them once and
     afterwards only a reference. The echo is a few bytes and changes with every report.
@@ -85,8 +88,8 @@ def player_ui(
         on_point_change=on_point,
         on_lesson_change=on_lesson,
     )
-    _SYNC(key=SYNC_KEY, data={"run": run_id, "epoch": server_epoch})
-    told = mark if isinstance(mark, bytes) else encode_mark(run_id, mark)
+    _SYNC(key=SYNC_KEY, data={"run": view, "epoch": server_epoch})
+    told = mark if isinstance(mark, bytes) else encode_mark(view, mark)
     _MARK(key=MARK_KEY, data=told)
 
 

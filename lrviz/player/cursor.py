@@ -28,13 +28,14 @@ def read_cursor(state: object) -> Cursor | None:
     return Cursor(run, int(epoch))
 
 
-def shown_epoch(state: object, run_id: str, last_epoch: int) -> int:
-    """The epoch on screen for run run_id: the reported one, clipped to 0..last_epoch.
+def shown_epoch(state: object, view: str, last_epoch: int) -> int:
+    """The epoch on screen for the run the browser knows as view (the cursor's "run"): the
+    reported one, clipped to 0..last_epoch.
 
     A report about another run (sent before a restart reached the browser) means epoch 0:
     a new run always starts at 0.
     """
     cursor = read_cursor(state)
-    if cursor is None or cursor.run != run_id:
+    if cursor is None or cursor.run != view:
         return 0
     return min(max(cursor.epoch, 0), last_epoch)

@@ -24,16 +24,16 @@ def mark_of(data: Dataset, point: int | None) -> Mark | None:
     return Mark(int(point), float(data.x[point]), float(data.y[point]))
 
 
-def mark_data(run_id: str, mark: Mark | None) -> dict[str, Any]:
-    """What the player is told: {run, point: {i, x, y} | None}; the run guards a stale mark."""
-    return {"run": run_id, "point": None if mark is None else mark._asdict()}
+def mark_data(view: str, mark: Mark | None) -> dict[str, Any]:
+    """What the player is told: {run: view, point: {i, x, y} | None}; run guards a stale mark."""
+    return {"run": view, "point": None if mark is None else mark._asdict()}
 
 
-def encode_mark(run_id: str, mark: Mark | None, chain: dict[str, Any] | None = None) -> bytes:
+def encode_mark(view: str, mark: Mark | None, chain: dict[str, Any] | None = None) -> bytes:
     """mark_data as UTF-8 JSON bytes, with the followed point's per-epoch numbers under "chain"
     (lrviz.explain.live.point_data). Bytes, so an unchanged choice is sent once per session
     and afterwards only referred to."""
-    body = {**mark_data(run_id, mark), "chain": chain}
+    body = {**mark_data(view, mark), "chain": chain}
     text = json.dumps(body, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8")
 

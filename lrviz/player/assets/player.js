@@ -73,7 +73,7 @@ class Player {
     this.setState = () => {};
     this.setTrigger = () => {};
     this.p = null; // payload of the run on screen
-    this.run = null;
+    this.run = null; // the name the browser knows the run by: payload.run (Python's "view")
     this.epoch = 0;
     this.playing = false;
     this.rate = DEFAULT_SPEED;
