@@ -7,8 +7,9 @@ take the same code and differ only in the host file at the end. Each file is abo
   mark.js and screen.js, the app's small components that talk to the player).
 - dom.js: element helpers. overlay.js: the SVG layer that draws the moving traces.
 - chain.js: the chain-rule view. touch.js: phones and touch screens.
-- player.js: the player (DOM, the run's payload, the charts); frame.js: one epoch on screen;
-  transport.js: Play, Step and the keyboard.
+- player.js: the player (its DOM, the run's payload, what the page tells it); charts.js: the
+  plotly charts under the overlay; frame.js: one epoch on screen; transport.js: Play, Step
+  and the keyboard; pick.js: a new start or a followed point chosen on the charts.
 - host_streamlit.js (the app) or host_page.js (an exported page): mounts the player.
 """
 
@@ -25,8 +26,10 @@ PLAYER_FILES = (
     "chain.js",
     "touch.js",
     "player.js",
+    "charts.js",
     "frame.js",
     "transport.js",
+    "pick.js",
 )
 HOST_FILES = {"streamlit": "host_streamlit.js", "page": "host_page.js"}
 CSS_FILES = ("player.css", "chain.css", "phone.css")

@@ -8,7 +8,8 @@ function el(tag, attrs = {}, text = "") {
 }
 
 // Adds the methods of class `source` to class `target`: the player is one object whose methods
-// are written in several files, each about one thing (frame.js, transport.js).
+// are written in several files, each about one thing (charts.js, frame.js,
+// transport.js, pick.js).
 function addMethods(target, source) {
   for (const name of Object.getOwnPropertyNames(source.prototype)) {
     if (name === "constructor") continue;
