@@ -71,7 +71,7 @@ def main() -> None:
     player_fragment()
     if not presenting:
         details_ui(data, run, followed(current.view, data.n))
-    tools_ui(active, current, epoch, presenting)
+    tools_ui(active, current, epoch, presenting, shown)
 
 
 main()

@@ -1,29 +1,49 @@
-"""The offline HTML export: one self-contained page, the run embedded once, nothing escapes."""
+"""The offline HTML export: the app's player in one self-contained page, nothing fetched.
+
+The page carries the same JS and CSS as the app's component (lrviz.player.bundle), the same
+payload (lrviz.player.payload), the epoch it opens at, the followed point and any pinned runs.
+"""
 
 import json
 import math
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
-import numpy as np
 import plotly.offline
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lrviz.core import History, loss_surface, make_dataset, optimum, train
-from lrviz.export import export_html
-from lrviz.export.panels import log_ticks
+from lrviz.core import TrainConfig, make_dataset
+from lrviz.export import export_html, export_run
 from lrviz.export.script_json import script_json
+from lrviz.figures.theme import DEFAULT_THEME
+from lrviz.player.bundle import ASSETS, PLAYER_FILES, player_css, player_js
+from lrviz.player.compare import Pin
+from lrviz.player.payload import encode, payload, payload_key
+from lrviz.player.run import RunSettings, make_run
 
 X = [1.0, 2.0, 3.0, 4.0, 5.0]
+ARTICLE = make_dataset(X, X)
 PLOTLY_JS = plotly.offline.get_plotlyjs()
-HISTORY_FIELDS = ("w", "b", "loss", "dw", "db")
 MALICIOUS = "</script><img src=x onerror=alert(1)>"
 # Tags the page's own markup uses; anything else would have come from embedded text.
 PAGE_TAGS = {
-    "html", "head", "meta", "title", "style", "script", "body", "header", "h1", "p", "div",
-    "span", "main", "section", "h2", "button", "input", "label", "select", "noscript",
-}  # fmt: skip
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "script",
+    "body",
+    "h1",
+    "div",
+    "noscript",
+    "p",
+}
+# The player's one URI: the SVG namespace its overlay creates elements in (never fetched).
+SVG_NS = "http://www.w3.org/2000/svg"
 
 
 class Tags(HTMLParser):
@@ -60,9 +80,9 @@ def parse(document: str) -> Tags:
     return parser
 
 
-def payload(document: str) -> dict:
-    """The JSON the page embeds, parsed, refusing NaN and Infinity."""
-    (text,) = [text for attrs, text in parse(document).scripts if attrs.get("id") == "lrviz-data"]
+def embedded(document: str, script_id: str) -> dict:
+    """The JSON of one <script type="application/json">, parsed, refusing NaN and Infinity."""
+    (text,) = [text for attrs, text in parse(document).scripts if attrs.get("id") == script_id]
 
     def refuse(name: str) -> None:
         raise AssertionError(f"{name} in the embedded JSON")
@@ -70,19 +90,17 @@ def payload(document: str) -> dict:
     return json.loads(text, parse_constant=refuse)
 
 
-def export(x=X, y=X, *, epochs=1000, lr=0.01, title="Article example", **kw) -> tuple:
-    data = make_dataset(x, y)
-    optimizer = kw.pop("optimizer", "gd")
-    history = train(x, y, epochs=epochs, lr=lr, optimizer=optimizer, **kw)
-    return history, export_html(data, history, title=title, lr=lr, optimizer=optimizer)
+def run_of(epochs: int = 1000, lr: float = 0.01, **config: object):
+    return make_run(ARTICLE, RunSettings(epochs=epochs, config=TrainConfig(lr=lr, **config)))
 
 
 @pytest.fixture(scope="module")
-def article() -> tuple[History, str]:
-    return export()
+def article():
+    run = run_of()
+    return run, export_run(run, title="Article example", epoch=37)
 
 
-def test_one_document_with_plotly_inlined(article):
+def test_one_document_with_plotly_and_the_player_inlined(article):
     _, document = article
     assert document.startswith("<!DOCTYPE html>")
     assert document.rstrip().endswith("</html>")
@@ -91,19 +109,30 @@ def test_one_document_with_plotly_inlined(article):
     names = [name for name, _ in tags.tags]
     assert names.count("html") == 1 and names.count("body") == 1
     assert set(names) <= PAGE_TAGS
-    # Three inline scripts: plotly.js, the run's data, the player. None loads anything.
-    assert len(tags.scripts) == 3
+    # plotly.js, the payload, what the app's components tell the player, the player.
+    assert len(tags.scripts) == 4
     assert all("src" not in attrs for attrs, _ in tags.scripts)
     assert "link" not in names and "iframe" not in names and "img" not in names
 
 
+def test_the_page_runs_the_apps_player_code_and_css(article):
+    _, document = article
+    code = [text for attrs, text in parse(document).scripts if not attrs and text.strip()][-1]
+    # Every file the app's component joins, in the same order, then the page's own host.
+    app, page = player_js("streamlit"), player_js("page")
+    shared = app[: app.index(ASSETS.joinpath("host_streamlit.js").read_text(encoding="utf-8"))]
+    assert page.startswith(shared) and shared in code
+    assert ASSETS.joinpath("host_page.js").read_text(encoding="utf-8") in code
+    assert "export default" not in code  # a classic script: the app's host is not in it
+    assert player_css() in document
+
+
 def test_no_address_outside_the_plotly_bundle(article):
     _, document = article
-    # The bundle names map-tile servers for trace types this page never uses; the rest of the
-    # page must not name any server at all.
-    rest = document.replace(PLOTLY_JS, "")
-    for needle in ("http:", "https:", "//cdn", "cdn.plot.ly", "src="):
+    rest = document.replace(PLOTLY_JS, "").replace(SVG_NS, "")
+    for needle in ("http:", "https:", "//cdn", "cdn.plot.ly", "src=", "/component/"):
         assert needle not in rest
+    assert embedded(document, "lrviz-payload")["plotly_url"] == ""
 
 
 def test_page_forbids_every_fetch(article):
@@ -115,85 +144,91 @@ def test_page_forbids_every_fetch(article):
     assert "unsafe-eval" not in csp[0]
 
 
-@pytest.mark.parametrize(
-    "kw",
-    [
-        dict(),
-        dict(lr=0.1),  # diverges
-        dict(optimizer="adam", lr=0.05, epochs=300),
-        dict(optimizer="momentum", batch_size=2, epochs=50),
-        dict(epochs=0),
-    ],
-    ids=["gd", "diverged", "adam", "momentum-minibatch", "no-epochs"],
-)
-def test_embedded_history_is_the_history(kw):
-    history, document = export(**kw)
-    embedded = payload(document)
-    for name in HISTORY_FIELDS:
-        # Exact: JSON keeps every float64 to the last bit.
-        assert embedded["history"][name] == getattr(history, name).tolist()
-    assert embedded["epochs_run"] == history.epochs_run
-    assert embedded["diverged_at"] == history.diverged_at
-    assert embedded["epochs_planned"] == history.epochs
+def test_the_payload_is_the_apps_payload(article):
+    run, document = article
+    key = payload_key(run.run_id, DEFAULT_THEME, "")
+    expected = json.loads(encode(payload(run, DEFAULT_THEME, "", key, run.run_id)))
+    assert embedded(document, "lrviz-payload") == expected
 
 
-def test_no_stored_animation_frames(article):
-    figures = payload(article[1])["figures"]
-    assert figures
-    assert all("frames" not in figure for figure in figures.values())
+@pytest.mark.parametrize(("epoch", "opens"), [(37, 37), (0, 0), (-5, 0), (10**9, 1000)])
+def test_it_opens_at_the_epoch_exported(epoch, opens):
+    run = run_of()
+    told = embedded(export_run(run, title="t", epoch=epoch), "lrviz-told")
+    assert told["sync"] == {"run": run.run_id, "epoch": opens}
 
 
-def test_embedded_data_points_are_the_data(article):
-    embedded = payload(article[1])["points"]
-    assert embedded == {"x": X, "y": X}
+@pytest.mark.parametrize("epoch", [True, 1.5, "3", None])
+def test_an_epoch_that_is_not_a_whole_number_is_refused(epoch):
+    with pytest.raises(ValueError, match="whole number"):
+        export_run(run_of(epochs=5), title="t", epoch=epoch)
+
+
+def test_it_carries_the_followed_point_and_the_chain_rule(article):
+    run, document = article
+    told = embedded(document, "lrviz-told")
+    assert told["mark"]["run"] == run.run_id
+    assert told["mark"]["point"] == {"i": 0, "x": 1.0, "y": 1.0}
+    assert len(told["mark"]["chain"]["yh"]) == run.scene.last_epoch + 1
+    assert embedded(document, "lrviz-payload")["chain"]["n"] == 5
+    # The page is on its own: no gallery, banners shown inside the player.
+    assert told["screen"]["standalone"] is True and told["screen"]["lessons"] == []
+
+
+def test_it_carries_pinned_runs():
+    here, other = run_of(epochs=200, lr=0.01), run_of(epochs=200, lr=0.02)
+    document = export_run(here, title="t", pins=[Pin.of(other, "Article")], data_name="Article")
+    figures = embedded(document, "lrviz-payload")["figures"]
+    pinned = [t for t in figures["contour"]["data"] if str(t.get("uid", "")).startswith("pinned.")]
+    assert len(pinned) == 1
+    assert pinned[0]["x"] == pytest.approx(other.scene.history.w.tolist())
+
+
+def test_a_payload_that_is_not_a_run_is_refused():
+    with pytest.raises(ValueError, match="not a run"):
+        export_html(b'{"no": "run"}', title="t")
+    with pytest.raises(ValueError, match="not a run"):
+        export_html(b"\xff", title="t")
 
 
 def test_size_grows_linearly_with_epochs():
-    sizes = {n: len(export(epochs=n)[1].encode()) for n in (1000, 2000, 4000)}
+    sizes = {n: len(export_run(run_of(epochs=n), title="t").encode()) for n in (1000, 2000, 4000)}
     first, second = sizes[2000] - sizes[1000], sizes[4000] - sizes[2000]
     # Linear growth doubles the increment when the epochs added double; per-epoch frames
     # (quadratic) would quadruple it.
     assert 1.5 < second / first < 2.5
-    # Five numbers an epoch, each at most 24 characters and a comma.
-    assert first / 1000 <= 5 * 25
 
 
-def test_malicious_text_is_shown_not_run():
-    data = make_dataset(X, X)
-    history = train(X, X, epochs=20, lr=0.01)
-    document = export_html(
-        data,
-        history,
-        title=MALICIOUS,
-        lr=0.01,
-        optimizer=MALICIOUS,
-        x_label=MALICIOUS,
-        y_label=MALICIOUS,
-    )
+def test_malicious_title_is_shown_not_run():
+    document = export_run(run_of(epochs=20), title=MALICIOUS)
     tags = parse(document)
     assert {name for name, _ in tags.tags} <= PAGE_TAGS
-    assert len(tags.scripts) == 3
+    assert len(tags.scripts) == 4
     assert tags.title == MALICIOUS  # the browser tab shows it literally
     rest = document.replace(PLOTLY_JS, "")
     assert "<img" not in rest and "</script><" not in rest
-    embedded = payload(document)
-    # Plotly reads axis titles as markup, so they are stored entity-escaped and show literally.
-    x_title = embedded["figures"]["data"]["layout"]["xaxis"]["title"]["text"]
-    assert "<" not in x_title and "&lt;" in x_title
 
 
-@settings(max_examples=25)
+@settings(max_examples=10, deadline=None)
 @given(text=st.text(max_size=80))
-def test_any_title_or_label_keeps_the_page_intact(text):
-    data = make_dataset(X, X)
-    history = train(X, X, epochs=3, lr=0.01)
-    document = export_html(
-        data, history, title=text, lr=0.01, optimizer="gd", x_label=text, y_label=text
-    )
+def test_any_title_keeps_the_page_intact(text):
+    document = export_html(EXPORT_BODY, title=text)
     tags = parse(document)
     assert {name for name, _ in tags.tags} <= PAGE_TAGS
-    assert len(tags.scripts) == 3
-    assert payload(document)["history"]["w"] == history.w.tolist()
+    assert len(tags.scripts) == 4
+
+
+EXPORT_BODY = encode(payload(run_of(epochs=3), DEFAULT_THEME, ""))
+
+
+def test_one_renderer_and_one_namespace():
+    # The export package holds no player of its own.
+    export_dir = Path(__file__).resolve().parents[1] / "lrviz" / "export"
+    assert not [p.name for p in export_dir.iterdir() if p.suffix in (".js", ".css")]
+    # window.__lrviz is made in page.js alone, which the others are joined after.
+    makers = [p.name for p in ASSETS.glob("*.js") if re.search(r"__lrviz\s*=", p.read_text())]
+    assert makers == ["page.js"]
+    assert PLAYER_FILES[0] == "page.js"
 
 
 @given(value=st.recursive(
@@ -211,118 +246,3 @@ def test_script_json_round_trips_without_html_characters(value):
 def test_script_json_refuses_nan():
     with pytest.raises(ValueError, match="JSON"):
         script_json({"loss": math.nan})
-
-
-def test_diverged_run_ends_early_with_a_note():
-    history, document = export(lr=0.1)
-    assert history.diverged_at is not None
-    embedded = payload(document)
-    assert len(embedded["history"]["w"]) == history.diverged_at
-    assert f"at epoch {history.diverged_at} the loss blew up" in document
-    assert "has-warning" in document
-
-
-def test_run_without_epochs_exports_its_start():
-    _, document = export(epochs=0)
-    embedded = payload(document)
-    assert embedded["epochs_run"] == 0
-    assert embedded["history"]["w"] == [0.0]
-    assert "No epochs were run" in document
-
-
-def test_contour_is_log_spaced_loss_above_the_minimum(article):
-    _, document = article
-    background = payload(document)["figures"]["contour_background"]
-    (trace,) = background["data"]
-    assert trace["type"] == "contour"
-    ws, bs, z = np.array(trace["x"]), np.array(trace["y"]), np.array(trace["z"])
-    contours = trace["contours"]
-    excess = loss_surface(X, X, ws, bs) - optimum(X, X).loss
-    above = z > contours["start"]
-    assert above.mean() > 0.5
-    np.testing.assert_allclose(z[above], np.log10(excess[above]), atol=1e-3)
-    # Levels are equally spaced in log10, so geometric in the loss.
-    assert contours["size"] > 0
-    assert contours["start"] < contours["end"] <= z.max() + 1e-3  # z is rounded to 3 decimals
-
-
-def test_contour_covers_path_and_minimum(article):
-    history, document = article
-    layout = payload(document)["figures"]["contour"]["layout"]
-    (w_lo, w_hi), (b_lo, b_hi) = layout["xaxis"]["range"], layout["yaxis"]["range"]
-    opt = optimum(X, X)
-    assert w_lo < min(history.w.min(), opt.w) and w_hi > max(history.w.max(), opt.w)
-    assert b_lo < min(history.b.min(), opt.b) and b_hi > max(history.b.max(), opt.b)
-
-
-def test_many_points_are_thinned_and_said_so():
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=20_000)
-    y = 2 * x + rng.normal(size=20_000)
-    _, document = export(x, y, epochs=10, lr=0.1)
-    points = payload(document)["points"]
-    assert 2 <= len(points["x"]) <= 2_000
-    assert set(points["x"]) <= set(x.tolist())
-    assert "Showing 2,000 of 20,000 points" in document
-
-
-def test_all_x_equal_draws_the_line_of_minima():
-    _, document = export([2.0, 2.0, 2.0], [1.0, 2.0, 3.0], epochs=20, lr=0.05)
-    minimum = payload(document)["figures"]["contour"]["data"][0]
-    assert minimum["name"] == "minima"
-    # Every point of the drawn line is a minimum: b = mean(y) - x0 * w.
-    for w, b in zip(minimum["x"], minimum["y"], strict=True):
-        assert b == pytest.approx(2.0 - 2.0 * w)
-    assert "the minimum is a line" in document
-
-
-def test_minimum_too_far_to_draw_is_left_out():
-    # x this close together make the least-squares slope overflow the drawable range.
-    x, y = [1.0, 1.0 + 2.2e-16, 1.0], [0.0, 1e140, 0.0]
-    assert not optimum(x, y).unique
-    history, document = export(x, y, epochs=5, lr=0.1)
-    figure = payload(document)["figures"]["contour"]
-    assert figure["data"][0]["x"] == [None]
-    (w_lo, w_hi) = figure["layout"]["xaxis"]["range"]
-    assert w_lo < history.w.min() and history.w.max() < w_hi
-    assert "almost vertical" in document
-
-
-def test_history_of_other_data_is_refused():
-    history = train(X, X, epochs=10, lr=0.01)
-    other = make_dataset(X, [2.0, 4.0, 6.0, 8.0, 10.0])
-    with pytest.raises(ValueError, match="not trained on this data"):
-        export_html(other, history, title="t", lr=0.01, optimizer="gd")
-
-
-def test_run_that_diverged_at_once_is_refused_with_a_message():
-    # w0 * x = 1e300, whose square overflows: not even epoch 0 is finite.
-    history = train([1e150], [0.0], epochs=5, lr=0.01, w0=1e150)
-    assert history.epochs_run == -1
-    with pytest.raises(ValueError, match="diverged before its first epoch"):
-        export_html(make_dataset([1e150], [0.0]), history, title="t", lr=0.01, optimizer="gd")
-
-
-@pytest.mark.parametrize("lr", [0.0, -1.0, math.nan, math.inf, True])
-def test_bad_learning_rate_is_refused(lr):
-    history = train(X, X, epochs=1, lr=0.01)
-    with pytest.raises(ValueError, match="learning rate"):
-        export_html(make_dataset(X, X), history, title="t", lr=lr, optimizer="gd")
-
-
-@pytest.mark.parametrize("batch_size", [0, -2, 1.5, True, "2"])
-def test_bad_batch_size_is_refused(batch_size):
-    history = train(X, X, epochs=1, lr=0.01)
-    with pytest.raises(ValueError, match="batch size"):
-        export_html(
-            make_dataset(X, X), history, title="t", lr=0.01, optimizer="gd", batch_size=batch_size
-        )
-
-
-@given(lo=st.floats(-20, 20), span=st.floats(0.01, 2.49))
-def test_short_log_axes_get_at_least_four_labelled_ticks(lo, span):
-    ticks = log_ticks((lo, lo + span))
-    values = ticks["tickvals"]
-    assert len(values) >= 4 and len(values) == len(ticks["ticktext"])
-    assert all(lo <= math.log10(v) <= lo + span for v in values)
-    assert values == sorted(values)

@@ -1,43 +1,57 @@
-"""The export button's page: the run on screen as one offline HTML file, or a page saying why."""
+"""The export button's page: the player as it is in the app, or a page saying why."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from lrviz.app.run import make_run
 from lrviz.app.settings import RunSettings
-from lrviz.core import TrainConfig, make_dataset, optimum
-from lrviz.export import export_html
+from lrviz.core import TrainConfig, make_dataset
+from lrviz.figures.theme import DEFAULT_THEME
+from lrviz.player.payload import encode, payload
 from lrviz.ui.export_ui import export_title, html_page
+from lrviz.ui.session import Current
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 ARTICLE = make_dataset([1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 5.0])
 
 
-def test_the_page_is_the_run_with_plotly_inside() -> None:
-    run = make_run(ARTICLE, RunSettings(epochs=50, config=TrainConfig(lr=0.05)))
-    page = html_page(ARTICLE, run, "Article example", standardized=False)
+def shown_of(settings: RunSettings, view: str = "run-0") -> Current:
+    run = make_run(ARTICLE, settings)
+    return Current(run, encode(payload(run, DEFAULT_THEME, "/p.js", "k", view)), "k", view)
+
+
+def told(page: str) -> dict[str, object]:
+    start = page.index('<script type="application/json" id="lrviz-told">')
+    return json.loads(page[page.index(">", start) + 1 : page.index("</script>", start)])
+
+
+def test_the_page_is_the_run_at_its_epoch_with_plotly_inside() -> None:
+    shown = shown_of(RunSettings(epochs=50, config=TrainConfig(lr=0.05)))
+    page = html_page(shown, "Article example", epoch=12, point=3)
     assert page.startswith("<!DOCTYPE html>")
     assert "α = 0.05" in page
     assert len(page) > 1_000_000  # plotly.js is inlined, nothing is fetched
+    said = told(page)
+    assert said["sync"] == {"run": "run-0", "epoch": 12}
+    assert said["mark"]["point"]["i"] == 3  # type: ignore[index]
 
 
 def test_a_data_name_with_markup_is_text_in_the_page() -> None:
-    run = make_run(ARTICLE, RunSettings(epochs=5))
-    page = html_page(ARTICLE, run, "<script>alert(1)</script>", standardized=True)
+    shown = shown_of(RunSettings(epochs=5))
+    page = html_page(shown, "<script>alert(1)</script>")
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
-    assert export_title(run, "x").startswith("lrviz: x, Gradient descent")
+    assert export_title(shown.run, "x").startswith("lrviz: x, Gradient descent")
 
 
 def test_a_run_that_cannot_be_exported_gives_a_page_that_says_why() -> None:
-    run = make_run(ARTICLE, RunSettings(epochs=5))
-    other = make_dataset([1.0, 2.0], [7.0, -3.0])  # not the data this run was trained on
-    page = html_page(other, run, "data", standardized=False)
+    shown = shown_of(RunSettings(epochs=5))
+    broken = shown._replace(payload=b"not json")
+    page = html_page(broken, "data")
     assert "could not be exported" in page
     assert len(page) < 2_000
 
@@ -49,44 +63,8 @@ def test_the_app_offers_the_download() -> None:
     assert len(buttons) == 1
 
 
-OUTLIER = make_dataset([1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 15.0])
-
-
-def _payload(page: str) -> dict[str, object]:
-    start = page.index('<script type="application/json" id="lrviz-data">')
-    body = page[page.index(">", start) + 1 : page.index("</script>", start)]
-    return json.loads(body)
-
-
-def test_the_page_names_the_loss_and_draws_its_surface() -> None:
-    settings = RunSettings(epochs=200, config=TrainConfig(lr=0.02, loss="huber", huber_delta=0.5))
-    run = make_run(OUTLIER, settings)
-    page = html_page(OUTLIER, run, "outlier", standardized=False)
-    assert "could not be exported" not in page
-    assert "Loss (Huber, δ = 0.5) over (w, b)" in page
-    assert "Loss (Huber, δ = 0.5) per epoch" in page
-    assert "Huber, δ = 0.5 loss · α = 0.02" in page
-    assert export_title(run, "outlier").startswith("lrviz: outlier, Huber, δ = 0.5, Gradient")
-    # The minimum drawn is Huber's, not least squares'.
-    figure = _payload(page)["figures"]["contour"]  # type: ignore[index]
-    marks = [t for t in figure["data"] if t.get("name") == "minimum"]  # type: ignore[index]
-    huber = optimum(OUTLIER, loss="huber", huber_delta=0.5)
-    assert marks and marks[0]["x"][0] == pytest.approx(huber.w)
-
-
-def test_mae_says_it_has_no_stable_rate() -> None:
-    run = make_run(OUTLIER, RunSettings(epochs=50, config=TrainConfig(lr=0.01, loss="mae")))
-    page = html_page(OUTLIER, run, "outlier", standardized=False)
-    assert "Loss (MAE) over (w, b)" in page and "MAE has no stable α" in page
-
-
-def test_a_history_of_another_loss_is_refused_in_words() -> None:
-    run = make_run(OUTLIER, RunSettings(epochs=50, config=TrainConfig(lr=0.01, loss="mae")))
-    page = export_html(OUTLIER, run.scene.history, title="t", lr=0.01, optimizer="gd", loss="mae")
-    with pytest.raises(ValueError, match="with this loss"):
-        page = export_html(
-            OUTLIER, run.scene.history, title="t", lr=0.01, optimizer="gd", loss="huber"
-        )
-    assert "Loss (MAE) over (w, b)" in page
-    with pytest.raises(ValueError, match="Unknown loss"):
-        export_html(OUTLIER, run.scene.history, title="t", lr=0.01, optimizer="gd", loss="l3")
+def test_huber_names_its_loss_in_the_title() -> None:
+    settings = RunSettings(epochs=20, config=TrainConfig(lr=0.02, loss="huber", huber_delta=0.5))
+    shown = shown_of(settings)
+    assert export_title(shown.run, "outlier").startswith("lrviz: outlier, Huber, δ = 0.5, Gradient")
+    assert "Loss (Huber, δ = 0.5) over (w, b)" in html_page(shown, "outlier")

@@ -1,5 +1,5 @@
-"""Export a run as one self-contained, offline, interactive HTML page for slides or a course."""
+"""Export a run as one self-contained, offline HTML page: the app's player, a host of its own."""
 
-from lrviz.export.html_export import export_html
+from lrviz.export.html_export import export_html, export_run, point_mark
 
-__all__ = ["export_html"]
+__all__ = ["export_html", "export_run", "point_mark"]

@@ -3,7 +3,8 @@
 plotly.js (4.8 MB) ships inside the plotly package. Streamlit serves the folder of a declared
 v1 component at /component/<name>/, with caching headers, so declaring that folder gives the
 browser a local URL for the file with nothing copied into the repository and nothing fetched
-from a CDN. The player itself is a v2 component: its JS and CSS are files in this package.
+from a CDN. The player itself is a v2 component: its JS and CSS are files in this package,
+joined by bundle.py (an exported page joins the same files with a host of its own).
 """
 
 from __future__ import annotations
@@ -16,38 +17,28 @@ import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
+from lrviz.player.bundle import player_css, player_js, with_namespace
 from lrviz.player.mark import Mark, encode_mark
 
 PLAYER_KEY = "lrviz_player"
 SYNC_KEY = "lrviz_sync"
 MARK_KEY = "lrviz_mark"
 SCREEN_KEY = "lrviz_screen"
-_ASSETS = Path(__file__).with_name("assets")
 _PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 
-# The chain-rule view (chain.js) is drawn by the player in the same frame as the panels; its
-# code goes first in the player's module. touch.js and phone.css: phones and touch screens.
+# One module of the player's files (bundle.py) ending in the app's host; the small components
+# share its namespace (page.js).
 _PLAYER = st.components.v2.component(
     "lrviz.player",
-    js="\n".join(
-        (_ASSETS / name).read_text(encoding="utf-8")
-        for name in ("chain.js", "touch.js", "player.js")
-    ),
-    css="\n".join(
-        (_ASSETS / name).read_text(encoding="utf-8")
-        for name in ("player.css", "chain.css", "phone.css")
-    ),
+    js=player_js("streamlit"),
+    css=player_css(),
     # Plotly puts its stylesheet in the page head; inside a shadow root it would not apply.
     isolate_styles=False,
 )
-_SYNC = st.components.v2.component(
-    "lrviz.sync", js=(_ASSETS / "sync.js").read_text(encoding="utf-8"), isolate_styles=False
-)
-_MARK = st.components.v2.component(
-    "lrviz.mark", js=(_ASSETS / "mark.js").read_text(encoding="utf-8"), isolate_styles=False
-)
+_SYNC = st.components.v2.component("lrviz.sync", js=with_namespace("sync.js"), isolate_styles=False)
+_MARK = st.components.v2.component("lrviz.mark", js=with_namespace("mark.js"), isolate_styles=False)
 _SCREEN = st.components.v2.component(
-    "lrviz.screen", js=(_ASSETS / "screen.js").read_text(encoding="utf-8"), isolate_styles=False
+    "lrviz.screen", js=with_namespace("screen.js"), isolate_styles=False
 )
 
 
@@ -69,7 +60,7 @@ def _ignore() -> None:
 
 def player_ui(
     payload: bytes,
-    run_id: str,
+    view: str,
     server_epoch: int,
     on_pick: Callable[[], None],
     mark: Mark | bytes | None = None,
@@ -77,6 +68,9 @@ def player_ui(
     on_lesson: Callable[[], None] = _ignore,
 ) -> None:
     """Mount the player with this run's payload, and the hidden echo of the server's epoch.
+
+    view: the name the browser knows the run by (the payload's, the echo's and the cursor's
+    "run"; see lrviz.player.payload).
 
     The payload bytes stay identical while the run does, so Streamlit sends them once and
     afterwards only a reference. The echo is a few bytes and changes with every report.
@@ -94,8 +88,8 @@ def player_ui(
         on_point_change=on_point,
         on_lesson_change=on_lesson,
     )
-    _SYNC(key=SYNC_KEY, data={"run": run_id, "epoch": server_epoch})
-    told = mark if isinstance(mark, bytes) else encode_mark(run_id, mark)
+    _SYNC(key=SYNC_KEY, data={"run": view, "epoch": server_epoch})
+    told = mark if isinstance(mark, bytes) else encode_mark(view, mark)
     _MARK(key=MARK_KEY, data=told)
 
 

@@ -29,8 +29,8 @@ def read_cursor(state: object) -> Cursor | None:
 
 
 def shown_epoch(state: object, view: str, last_epoch: int) -> int:
-    """The epoch on screen in view `view` (the browser's name for the run): the reported one,
-    clipped to 0..last_epoch.
+    """The epoch on screen for the run the browser knows as view (the cursor's "run"): the
+    reported one, clipped to 0..last_epoch.
 
     A report about another run (sent before a restart reached the browser) means epoch 0:
     a new run always starts at 0.

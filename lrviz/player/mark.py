@@ -25,8 +25,7 @@ def mark_of(data: Dataset, point: int | None) -> Mark | None:
 
 
 def mark_data(view: str, mark: Mark | None) -> dict[str, Any]:
-    """What the player is told: {run: view, point: {i, x, y} | None}; the view guards a stale
-    mark."""
+    """What the player is told: {run: view, point: {i, x, y} | None}; run guards a stale mark."""
     return {"run": view, "point": None if mark is None else mark._asdict()}
 
 

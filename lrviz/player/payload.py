@@ -101,8 +101,8 @@ def payload(
     """The run as a JSON-ready dict (see player.js for how each field is used).
 
     key: names this payload (payload_key); the player redraws when it changes. view: the name
-    the browser knows the run by (default run.run_id); the player goes back to epoch 0 when
-    it changes, and reports the epoch on screen with it.
+    the browser knows the run by (default run.run_id), sent as "run" (as in the cursor, the
+    echo and the mark); the player goes back to epoch 0 when it changes.
     """
     scene = run.scene
     h = scene.history

@@ -1,49 +1,52 @@
 """Export the run on screen as one self-contained interactive HTML page (lrviz.export).
 
-The page inlines plotly.js (about 5 MB), so it is built only when the button is clicked, not
-on every script run.
+The page is the app's player with the same payload (pinned runs included), opening at the epoch
+on screen with the followed point. It inlines plotly.js (about 5 MB), so it is built only when
+the button is clicked, not on every script run.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lrviz.app.run import Run
 from lrviz.catalog.optimizers import OPTIMIZER_NAMES
-from lrviz.core import Dataset
 from lrviz.data import escape_html
-from lrviz.export import export_html
+from lrviz.export import export_html, point_mark
 from lrviz.notation.numbers import fmt
-from lrviz.ui.state import EXPORT_HTML
+from lrviz.player.cursor import read_cursor
+from lrviz.ui import state
+from lrviz.ui.live_ui import followed, screen_data
+from lrviz.ui.session import Current
+from lrviz.ui.state import EXPORT_HTML, Store
 
 
 def export_title(run: Run, data_name: str) -> str:
     """The page's title: the data, the run's loss (unless it is the article's MSE), optimizer
-    and learning rate (plain text). The page's header names the loss in every case."""
+    and learning rate (plain text)."""
     config = run.settings.config
     loss = "" if config.loss == "mse" else f"{run.scene.loss_label}, "
     return f"lrviz: {data_name}, {loss}{OPTIMIZER_NAMES[config.optimizer]}, α = {fmt(config.lr)}"
 
 
-def html_page(data: Dataset, run: Run, data_name: str, standardized: bool) -> str:
-    """The exported page; a short page saying why, if this run cannot be exported."""
-    config = run.settings.config
-    title = export_title(run, data_name)
+def html_page(
+    shown: Current,
+    data_name: str,
+    epoch: int = 0,
+    point: int | None = 0,
+    screen: dict[str, Any] | None = None,
+) -> str:
+    """The exported page of shown (the run as the player shows it, pins included) at epoch,
+    following point; a short page saying why, if it cannot be exported."""
+    title = export_title(shown.run, data_name)
     try:
-        return export_html(
-            data,
-            run.scene.history,
-            title=title,
-            lr=config.lr,
-            optimizer=config.optimizer,
-            batch_size=config.batch_size,
-            x_label="z = (x − mean)/std" if standardized else "x",
-            y_label="y",
-            loss=config.loss,
-            huber_delta=config.huber_delta,
-        )
+        mark = None if point is None else point_mark(shown.run, shown.view, point)
+        return export_html(shown.payload, title=title, epoch=epoch, mark=mark, screen=screen)
     except ValueError as error:
         return (
             '<!DOCTYPE html><html lang="en"><meta charset="utf-8">'
@@ -52,16 +55,47 @@ def html_page(data: Dataset, run: Run, data_name: str, standardized: bool) -> st
         )
 
 
-def export_ui(data: Dataset, run: Run, data_name: str, standardized: bool = False) -> None:
-    """A download button for the run as an interactive page (the CSV is under Download)."""
+def _later_reader() -> Callable[[], Store]:
+    """Reads this session's player and follow state when called after the script run: the page
+    is built on the click, and a Step since this run (a fragment rerun) moved the epoch."""
+    ctx = get_script_run_ctx()
+    live = None if ctx is None else ctx.session_state
+
+    def read() -> Store:
+        keys = (state.PLAYER, state.FOLLOW)
+        return {} if live is None else {k: live[k] for k in keys if k in live}
+
+    return read
+
+
+def export_ui(shown: Current, data_name: str, epoch: int) -> None:
+    """A download button for the run as an interactive page (the CSV is under Download).
+
+    epoch: the epoch on screen during this script run; the one on screen at the click wins.
+    """
+    view, n, last = shown.view, shown.run.scene.data.n, shown.run.scene.last_epoch
+    screen = screen_data(shown.run, view, None, False)
+    read = _later_reader()
+    point = followed(view, n)
+
+    def page() -> str:
+        store = read()
+        cursor = read_cursor(state.player_state(store))
+        at = min(max(cursor.epoch, 0), last) if cursor and cursor.run == view else epoch
+        chosen = state.follow(store)
+        now = None if chosen is None else chosen.point
+        fresh = chosen is not None and chosen.view == view and isinstance(now, int) and 0 <= now < n
+        return html_page(shown, data_name, at, now if fresh else point, screen)
+
     st.download_button(
         "Interactive page (HTML)",
-        lambda: html_page(data, run, data_name, standardized),
+        page,
         file_name="lrviz-run.html",
         mime="text/html",
         key=EXPORT_HTML,
         on_click="ignore",
         icon=":material/download:",
-        help="One file with plotly inside: opens offline, with a slider and Play over the "
-        "epochs. For slides or a course page. The history as CSV is under Download.",
+        help="One file with plotly inside: the player as it is now (epoch, pinned runs, "
+        "chain rule), playable offline. For slides or a course page. The history as CSV is "
+        "under Download.",
     )

@@ -17,10 +17,17 @@ from lrviz.ui.session import Current
 from lrviz.ui.share_ui import link_params, link_probe_ui, share_ui, write_link_ui
 
 
-def tools_ui(active: ActiveData, current: Current, epoch: int, presenting: bool) -> None:
+def tools_ui(
+    active: ActiveData,
+    current: Current,
+    epoch: int,
+    presenting: bool,
+    shown: Current | None = None,
+) -> None:
     """Draw the lecture and sharing tools for the run on screen, then update the URL.
 
     presenting: presentation mode is on (the tools go in the folded sidebar).
+    shown: current as the player shows it (with pinned runs), for the export.
     """
     name = data_label(active.source)
     settings = current.run.settings
@@ -33,13 +40,13 @@ def tools_ui(active: ActiveData, current: Current, epoch: int, presenting: bool)
         if presenting:
             compare_ui(current, name)
             share_ui(params, share_notice(active.source))
-            export_ui(active.dataset, current.run, name, active.scaling is not None)
+            export_ui(shown or current, name, epoch)
         else:
             left, right = st.columns(2, gap="large")
             with left:
                 compare_ui(current, name)
             with right:
                 share_ui(params, share_notice(active.source))
-                export_ui(active.dataset, current.run, name, active.scaling is not None)
+                export_ui(shown or current, name, epoch)
     write_link_ui(params)
     link_probe_ui()

@@ -1,43 +1,49 @@
-"""The exported HTML opens from file:// in Chromium with no network, plays, pauses and seeks."""
+"""The exported HTML opens from file:// in Chromium with every request but file:// blocked, and
+is the app's player: it opens at the exported epoch, steps, plays and takes the keys, its
+chain-rule view follows, pinned runs are drawn, and its numbers are the app's at that epoch."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Request, Route
 
-from lrviz.core import History, make_dataset, train
-from lrviz.export import export_html
+from lrviz.core import TrainConfig, make_dataset
+from lrviz.export import export_run
+from lrviz.player.compare import Pin
+from lrviz.player.run import Run, RunSettings, make_run
 from tests.e2e.browser import save_screenshot
+from tests.e2e.test_playground import PLAYER, READY_JS, WAIT_MS, button
 
 X = [1.0, 2.0, 3.0, 4.0, 5.0]
-FIELDS = {"loss": "loss", "w": "w", "b": "b", "dw": "dw", "db": "db"}
+ARTICLE = make_dataset(X, X)
+CHAIN_TITLE = '[data-testid="lrviz-chain"] [data-chain="title"]'
 
 # Function expressions, not bare ones: the page's security policy forbids eval, which Playwright
 # would use to run a bare expression.
-DRAWN_JS = "() => document.getElementById('v-loss').textContent !== '\u2014'"
-EPOCH_IS_JS = "(k) => document.getElementById('v-epoch').textContent === k"
-
-# Everything a test needs from the page in one call, so the numbers belong to one frame.
-SNAPSHOT_JS = """
+# Everything the test reads from the player in one call, so it all belongs to one frame.
+READ_JS = """
 () => {
-  const text = (id) => document.getElementById(id).textContent;
-  const plot = (id) => document.getElementById(id).data.map((t) => ({x: t.x, y: t.y}));
-  const below = document.getElementById("plot-contour-background");
+  const root = document.querySelector('[data-testid="lrviz-player"]');
+  const fields = Object.fromEntries([...root.querySelectorAll('.lrviz-status [data-field]')]
+    .map((n) => [n.dataset.field, n.textContent]));
+  const chain = root.querySelector('[data-testid="lrviz-chain"]');
   return {
-    epoch: Number(text("v-epoch")),
-    values: {loss: text("v-loss"), w: text("v-w"), b: text("v-b"),
-             dw: text("v-dw"), db: text("v-db")},
-    status: document.getElementById("status").innerText,
-    notes: document.getElementById("notes").innerText,
-    slider: Number(document.getElementById("slider").value),
-    data: plot("plot-data"),
-    contour: plot("plot-contour"),
-    loss: plot("plot-loss"),
-    contourTraces: below.data.map((t) => t.type),
-    contourPaths: below.querySelectorAll(".contourlayer path").length,
-    scatterTraces: document.querySelectorAll("#plot-contour .scatterlayer .trace").length,
+    epoch: root.dataset.epoch, fields,
+    chainTitle: chain.querySelector('[data-chain="title"]').textContent,
+    chain: [...chain.querySelectorAll('.lrviz-v')].map((n) => n.textContent),
+    subs: [...root.querySelectorAll('.lrviz-sub')].map((n) => n.textContent),
+    panels: [...root.querySelectorAll('.lrviz-panel')].map((n) => n.dataset.epoch),
   };
+}
+"""
+SHOWS_JS = """
+(k) => {
+  const root = document.querySelector('[data-testid="lrviz-player"]');
+  const title = document.querySelector('[data-testid="lrviz-chain"] [data-chain="title"]');
+  return root.dataset.epoch === String(k)
+    && root.querySelector('[data-field="epoch"]').textContent === String(k)
+    && title.textContent.startsWith(`Chain rule at epoch ${k}`);
 }
 """
 
@@ -62,130 +68,164 @@ class Network:
 
 
 @pytest.fixture
-def offline_page(page: Page) -> Iterator[tuple[Page, Network]]:
-    """`page` with every request other than file:// aborted and recorded.
+def offline(page: Page) -> Iterator[Callable[[Page], Network]]:
+    """offline(tab) routes every request of tab other than file:// to an abort, and records it.
 
-    After the test, asserts that the page attempted no other request.
+    After the test, asserts that no such tab attempted any other request.
     """
-    network = Network()
-    page.route("**/*", network.route)
-    page.on("request", network.saw)
-    yield page, network
-    assert network.blocked == []
-    assert network.requests and all(url.startswith("file://") for url in network.requests)
+    seen: list[Network] = []
+
+    def block(tab: Page) -> Network:
+        network = Network()
+        tab.route("**/*", network.route)
+        tab.on("request", network.saw)
+        seen.append(network)
+        return network
+
+    yield block
+    for network in seen:
+        assert network.blocked == []
+        assert network.requests and all(url.startswith("file://") for url in network.requests)
 
 
-def write_export(tmp_path: Path, history: History, lr: float, title: str) -> Path:
+def open_export(page: Page, path: Path) -> None:
+    page.goto(path.as_uri())
+    page.wait_for_function(READY_JS, timeout=WAIT_MS)
+
+
+def shows(page: Page, k: int) -> None:
+    """Wait until the status line, the player and the chain-rule view all say epoch k."""
+    page.wait_for_function(SHOWS_JS, arg=k, timeout=WAIT_MS)
+
+
+def assert_numbers_at(read: dict, run: Run, k: int) -> None:
+    """The status line holds the run's own numbers at epoch k, as formatted for the app."""
+    from lrviz.explain.numbers import fmt
+
+    h = run.scene.history
+    assert read["epoch"] == str(k)
+    assert read["fields"] == {
+        "epoch": str(k),
+        "loss": fmt(h.loss[k]),
+        "w": fmt(h.w[k]),
+        "b": fmt(h.b[k]),
+        "dw": fmt(h.dw[k]),
+        "db": fmt(h.db[k]),
+    }
+    assert read["chainTitle"].startswith(f"Chain rule at epoch {k}, for point 0")
+    assert set(read["panels"]) == {str(k)}
+    assert not any("NaN" in text for text in (*read["fields"].values(), *read["chain"]))
+
+
+def test_export_opens_at_its_epoch_steps_plays_and_takes_the_keys(
+    page: Page, offline: Callable[[Page], Network], tmp_path: Path, shots_dir: Path
+) -> None:
+    offline(page)
+    run = make_run(ARTICLE, RunSettings(epochs=1000, config=TrainConfig(lr=0.01)))
     path = tmp_path / "run.html"
-    html = export_html(make_dataset(X, X), history, title=title, lr=lr, optimizer="gd")
-    path.write_text(html, encoding="utf-8")
-    return path
+    path.write_text(export_run(run, title="Article example", epoch=37), encoding="utf-8")
+    open_export(page, path)
+    shows(page, 37)
+    assert_numbers_at(page.evaluate(READ_JS), run, 37)
+    save_screenshot(page, shots_dir, "export-article-epoch37")
 
+    for name, k in (("Step", 38), ("Step ×10", 48), ("Back", 47), ("Reset", 0)):
+        button(page, name).click()
+        shows(page, k)
+    assert_numbers_at(page.evaluate(READ_JS), run, 0)
 
-def shown_number(text: str) -> float:
-    return float(text.replace("\u2212", "-"))
-
-
-def assert_status_matches(snap: dict, history: History, k: int) -> None:
-    assert snap["epoch"] == k
-    assert snap["status"].split()[:4] == ["Epoch", str(k), "/", str(history.epochs_run)]
-    for field, name in FIELDS.items():
-        text = snap["values"][field]
-        expected = float(getattr(history, name)[k])
-        # Four significant figures, three in exponent form.
-        rel = 6e-3 if "e" in text else 6e-4
-        assert shown_number(text) == pytest.approx(expected, rel=rel, abs=1e-300), field
-    assert "NaN" not in snap["status"]
-
-
-def assert_traces_at(snap: dict, history: History, k: int) -> None:
-    """The moving traces show epoch k: path so far, current point, fit line, loss marker."""
-    path, current = snap["contour"][2], snap["contour"][4]
-    assert path["x"] == history.w[: k + 1].tolist()
-    assert path["y"] == history.b[: k + 1].tolist()
-    assert current == {"x": [history.w[k]], "y": [history.b[k]]}
-    fit = snap["data"][2]
-    w, b = history.w[k], history.b[k]
-    assert fit["y"] == pytest.approx([w * x + b for x in fit["x"]])
-    assert snap["loss"][1]["x"] == [k]
-    # The contour stays drawn underneath, untouched by the frames.
-    assert snap["contourTraces"] == ["contour"]
-    assert snap["contourPaths"] > 0
-    assert snap["scatterTraces"] == len(snap["contour"])
-
-
-def test_export_plays_offline(
-    offline_page: tuple[Page, Network], tmp_path: Path, shots_dir: Path
-) -> None:
-    page, _ = offline_page
-    history = train(X, X, epochs=1000, lr=0.01)
-    last = history.epochs_run
-    page.goto(write_export(tmp_path, history, 0.01, "Article example").as_uri())
-
-    page.wait_for_function(DRAWN_JS)
-    start = page.evaluate(SNAPSHOT_JS)
-    assert_status_matches(start, history, 0)
-    assert_traces_at(start, history, 0)
-    save_screenshot(page, shots_dir, "export-article-epoch0")
-
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_timeout(1500)
-    page.wait_for_function("() => Number(document.getElementById('v-epoch').textContent) > 0")
-    playing = page.evaluate(SNAPSHOT_JS)
-    assert 0 < playing["epoch"] <= last
-    save_screenshot(page, shots_dir, "export-article-playing")
-
-    page.get_by_role("button", name="Pause").click()
-    paused = page.evaluate(SNAPSHOT_JS)
-    page.wait_for_timeout(300)
-    still = page.evaluate(SNAPSHOT_JS)
-    assert still["epoch"] == paused["epoch"] > 0
-    assert_status_matches(still, history, still["epoch"])
-    assert_traces_at(still, history, still["epoch"])
-
-    page.locator("#slider").focus()
-    page.keyboard.press("End")  # the slider's own key: to its last value
-    page.wait_for_function(EPOCH_IS_JS, arg=str(last))
-    page.wait_for_timeout(100)  # the charts follow on the next animation frame
-    end = page.evaluate(SNAPSHOT_JS)
-    assert end["slider"] == last
-    assert_status_matches(end, history, last)
-    assert_traces_at(end, history, last)
-    save_screenshot(page, shots_dir, "export-article-last")
-
-
-def test_keyboard_steps_through_epochs(offline_page: tuple[Page, Network], tmp_path: Path) -> None:
-    page, _ = offline_page
-    history = train(X, X, epochs=40, lr=0.01)
-    page.goto(write_export(tmp_path, history, 0.01, "Keys").as_uri())
-    page.wait_for_function(DRAWN_JS)
-    page.locator("body").click(position={"x": 5, "y": 5})
-    for key, epoch in (("ArrowRight", 1), ("ArrowRight", 2), ("End", 40), ("ArrowLeft", 39)):
+    # The keys, after a click on the page (nothing focused that keeps them).
+    page.locator("h1").click()
+    for key, k in (("ArrowRight", 1), ("Shift+ArrowRight", 11), ("ArrowLeft", 10), ("End", 1000)):
         page.keyboard.press(key)
-        page.wait_for_function(EPOCH_IS_JS, arg=str(epoch))
+        shows(page, k)
+    assert_numbers_at(page.evaluate(READ_JS), run, 1000)
     page.keyboard.press("Home")
-    page.wait_for_function(EPOCH_IS_JS, arg="0")
-    page.wait_for_timeout(100)
-    snap = page.evaluate(SNAPSHOT_JS)
-    assert_status_matches(snap, history, 0)
-    assert_traces_at(snap, history, 0)
+    shows(page, 0)
+
+    button(page, "Play").click()
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-field=\"epoch\"]').textContent) > 20",
+        timeout=WAIT_MS,
+    )
+    save_screenshot(page, shots_dir, "export-article-playing")
+    button(page, "Pause").click()
+    paused = page.evaluate(READ_JS)
+    page.wait_for_timeout(300)
+    still = page.evaluate(READ_JS)
+    assert still == paused
+    k = int(still["epoch"])
+    assert 20 < k <= 1000
+    assert_numbers_at(still, run, k)
+    page.keyboard.press("Space")  # Play again, from the keyboard
+    page.wait_for_function(
+        "(k) => Number(document.querySelector('[data-field=\"epoch\"]').textContent) > k",
+        arg=k,
+        timeout=WAIT_MS,
+    )
 
 
-def test_diverged_export_says_so_and_ends_at_last_finite_epoch(
-    offline_page: tuple[Page, Network], tmp_path: Path, shots_dir: Path
+def test_export_draws_its_pinned_run(
+    page: Page, offline: Callable[[Page], Network], tmp_path: Path, shots_dir: Path
 ) -> None:
-    page, _ = offline_page
-    history = train(X, X, epochs=1000, lr=0.1)
-    assert history.diverged_at is not None
-    last = history.epochs_run
-    page.goto(write_export(tmp_path, history, 0.1, "Too large a step").as_uri())
-    page.wait_for_function(DRAWN_JS)
-    assert f"at epoch {history.diverged_at}" in page.locator("#notes").inner_text()
-    page.locator("#slider").focus()
-    page.keyboard.press("End")
-    page.wait_for_function(EPOCH_IS_JS, arg=str(last))
-    page.wait_for_timeout(100)
-    snap = page.evaluate(SNAPSHOT_JS)
-    assert_status_matches(snap, history, last)
-    assert_traces_at(snap, history, last)
-    save_screenshot(page, shots_dir, "export-diverged-last")
+    offline(page)
+    here = make_run(ARTICLE, RunSettings(epochs=300, config=TrainConfig(lr=0.02)))
+    pinned = make_run(ARTICLE, RunSettings(epochs=300, config=TrainConfig(lr=0.005)))
+    path = tmp_path / "pinned.html"
+    html = export_run(here, title="Pinned", epoch=120, pins=[Pin.of(pinned, "Article")])
+    path.write_text(html, encoding="utf-8")
+    open_export(page, path)
+    shows(page, 120)
+    legend = page.locator(f'{PLAYER} [data-plot="contour"] .legend').text_content() or ""
+    assert "pinned" in legend
+    assert page.evaluate(
+        """() => document.querySelector('[data-plot="contour"]').data
+             .some((t) => String(t.uid || '').startsWith('pinned.'))"""
+    )
+    save_screenshot(page, shots_dir, "export-pinned-epoch120")
+
+
+def test_diverged_export_ends_at_its_last_finite_epoch_and_says_so(
+    page: Page, offline: Callable[[Page], Network], tmp_path: Path
+) -> None:
+    offline(page)
+    run = make_run(ARTICLE, RunSettings(epochs=1000, config=TrainConfig(lr=0.1)))
+    last = run.scene.last_epoch
+    assert last < 1000
+    path = tmp_path / "diverged.html"
+    path.write_text(export_run(run, title="Too large a step", epoch=10**6), encoding="utf-8")
+    open_export(page, path)
+    shows(page, last)
+    assert_numbers_at(page.evaluate(READ_JS), run, last)
+    assert page.locator(f"{PLAYER} [data-act='step']").is_disabled()
+
+
+def test_the_apps_export_shows_what_the_app_shows(
+    app_page: Page, new_page: Callable[..., Page], offline: Callable[[Page], Network],
+    tmp_path: Path, shots_dir: Path,
+) -> None:  # fmt: skip
+    app = app_page
+    app.wait_for_function(READY_JS, timeout=WAIT_MS)
+    app.locator(PLAYER).locator(".lrviz-status").click()
+    for key, k in (("Shift+ArrowRight", 10), ("Shift+ArrowRight", 20), ("ArrowRight", 21)):
+        app.keyboard.press(key)
+        shows(app, k)
+    # The server has the epoch at rest (its echo) before the page is asked for.
+    app.wait_for_function(
+        "() => document.querySelector('[data-testid=\"lrviz-player\"]').dataset.serverEpoch"
+        " === '21'",
+        timeout=WAIT_MS,
+    )
+    in_app = app.evaluate(READ_JS)
+    with app.expect_download(timeout=WAIT_MS) as download:
+        app.get_by_role("button", name="Interactive page (HTML)").click()
+    path = tmp_path / "from-app.html"
+    download.value.save_as(path)
+
+    page = new_page()
+    offline(page)
+    open_export(page, path)
+    shows(page, 21)
+    exported = page.evaluate(READ_JS)
+    assert exported == in_app
+    save_screenshot(page, shots_dir, "export-from-app-epoch21")
