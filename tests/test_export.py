@@ -15,14 +15,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lrviz.app.pins import Pin
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.export import export_html, export_run
 from lrviz.export.script_json import script_json
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.bundle import ASSETS, PLAYER_FILES, player_css, player_js
-from lrviz.player.compare import Pin
 from lrviz.player.payload import encode, payload, payload_key
-from lrviz.player.run import RunSettings, make_run
 
 X = [1.0, 2.0, 3.0, 4.0, 5.0]
 ARTICLE = make_dataset(X, X)

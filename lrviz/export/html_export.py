@@ -17,6 +17,7 @@ from typing import Any
 
 import plotly.offline
 
+from lrviz.app.run import Run
 from lrviz.data.escape import escape_html
 from lrviz.explain.live import point_data, replay
 from lrviz.export.script_json import script_json
@@ -25,7 +26,6 @@ from lrviz.player.bundle import player_css, player_js
 from lrviz.player.compare import Pin, compare_key, compare_payload
 from lrviz.player.mark import encode_mark, mark_of
 from lrviz.player.payload import encode, payload, payload_key
-from lrviz.player.run import Run
 
 MAX_TITLE_CHARS = 120
 # Allowed sources: only what is inline. The page then cannot fetch anything, even by mistake.

@@ -8,11 +8,9 @@ the button is clicked, not on every script run.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lrviz.app.run import Run
 from lrviz.catalog.optimizers import OPTIMIZER_NAMES
@@ -23,7 +21,7 @@ from lrviz.player.cursor import read_cursor
 from lrviz.ui import state
 from lrviz.ui.live_ui import followed, screen_data
 from lrviz.ui.session import Current
-from lrviz.ui.state import EXPORT_HTML, Store
+from lrviz.ui.state import EXPORT_HTML
 
 
 def export_title(run: Run, data_name: str) -> str:
@@ -55,19 +53,6 @@ def html_page(
         )
 
 
-def _later_reader() -> Callable[[], Store]:
-    """Reads this session's player and follow state when called after the script run: the page
-    is built on the click, and a Step since this run (a fragment rerun) moved the epoch."""
-    ctx = get_script_run_ctx()
-    live = None if ctx is None else ctx.session_state
-
-    def read() -> Store:
-        keys = (state.PLAYER, state.FOLLOW)
-        return {} if live is None else {k: live[k] for k in keys if k in live}
-
-    return read
-
-
 def export_ui(shown: Current, data_name: str, epoch: int) -> None:
     """A download button for the run as an interactive page (the CSV is under Download).
 
@@ -75,7 +60,7 @@ def export_ui(shown: Current, data_name: str, epoch: int) -> None:
     """
     view, n, last = shown.view, shown.run.scene.data.n, shown.run.scene.last_epoch
     screen = screen_data(shown.run, view, None, False)
-    read = _later_reader()
+    read = state.later_reader()
     point = followed(view, n)
 
     def page() -> str:

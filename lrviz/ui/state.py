@@ -25,12 +25,13 @@ Names: ``view`` is the id the browser knows a run by ("<run_id>-<count>", new fo
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lrviz.player.component import PLAYER_KEY
 from lrviz.share.link_probe import PROBE_KEY
@@ -541,3 +542,17 @@ CONCERN_KEYS: tuple[str, ...] = (
     DATA, LINK, PINS, RUN, REFUSAL, FOLLOW, SETTINGS, LESSON, TABLES, PAGE,
 )  # fmt: skip
 """The keys of the concerns, one each."""
+
+
+def later_reader() -> Callable[[], Store]:
+    """A reader of this session's player and follow state, for a callable that runs after the
+    script run (a download built on the click: a Step since, a fragment rerun, moved the epoch);
+    the copy it returns is a store the getters read."""
+    ctx = get_script_run_ctx()
+    live = None if ctx is None else ctx.session_state
+
+    def read() -> Store:
+        keys = (PLAYER, FOLLOW)
+        return {} if live is None else {k: live[k] for k in keys if k in live}
+
+    return read

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Request, Route
 
+from lrviz.app.pins import Pin
+from lrviz.app.run import Run, make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.export import export_run
-from lrviz.player.compare import Pin
-from lrviz.player.run import Run, RunSettings, make_run
 from tests.e2e.browser import save_screenshot
 from tests.e2e.test_playground import PLAYER, READY_JS, WAIT_MS, button
 
@@ -100,7 +101,7 @@ def shows(page: Page, k: int) -> None:
 
 def assert_numbers_at(read: dict, run: Run, k: int) -> None:
     """The status line holds the run's own numbers at epoch k, as formatted for the app."""
-    from lrviz.explain.numbers import fmt
+    from lrviz.notation.numbers import fmt
 
     h = run.scene.history
     assert read["epoch"] == str(k)
