@@ -1,4 +1,4 @@
-"""Hidden help for a session's first paint: plotly.js downloading at once, the player drawn first."""
+"""Hidden help for a first paint: plotly.js downloading at once, the player drawn first."""
 
 from __future__ import annotations
 
