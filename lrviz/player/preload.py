@@ -22,9 +22,10 @@ FIRST_RUN_PAUSE_S = 0.12
 # it (the tools, the tables, the link box) are sent. The browser builds a page's elements in the
 # order they arrive, loading each kind's code on first use (the link box's code highlighter
 # alone is 1.5 MB): sent at once, they took the main thread while the player's numbers, then
-# plotly.js and the charts, waited behind them. Measured with bench_playback, see
-# after_player_ui.
-AFTER_PLAYER_PAUSE_S = 0.8
+# plotly.js and the charts, waited behind them. The hold covers the player's numbers, plotly.js's
+# evaluation (~1 s) and the charts' first draw; what it delays is below the charts at 1280x720.
+# Measured with bench_playback (README, "First paint").
+AFTER_PLAYER_PAUSE_S = 1.5
 _PRELOAD = st.components.v2.component(
     "lrviz.preload",
     js=Path(__file__).with_name("assets").joinpath("preload.js").read_text(encoding="utf-8"),
