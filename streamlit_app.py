@@ -12,7 +12,7 @@ import streamlit as st
 from lrviz.app.scenarios import data_label
 from lrviz.core import curvature
 from lrviz.player.component import plotly_js_url
-from lrviz.player.preload import preload_ui
+from lrviz.player.preload import after_player_ui, preload_ui
 from lrviz.share.data_params import data_params_keys
 from lrviz.ui.compare_ui import with_pins
 from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui, source_params
@@ -69,6 +69,7 @@ def main() -> None:
         live_player_ui(shown.payload, run, current.view, at, on_pick=apply_pick, link=link)
 
     player_fragment()
+    after_player_ui()  # first paint: the player is drawn before what is below it
     if not presenting:
         details_ui(data, run, followed(current.view, data.n))
     tools_ui(active, current, epoch, presenting, shown)

@@ -1,4 +1,4 @@
-"""A hidden component at the top of the page that starts downloading plotly.js at once."""
+"""Hidden help for a first paint: plotly.js downloading at once, the player drawn first."""
 
 from __future__ import annotations
 
@@ -11,12 +11,21 @@ from lrviz.player.component import plotly_js_url
 
 PRELOAD_KEY = "lrviz_preload"
 _SENT_KEY = "lrviz_preload_sent"
+_HELD_KEY = "lrviz_first_paint_held"
 # Seconds the session's first run waits after mounting the preloader (the thread sleeps; no CPU).
 # Without it the browser renders the preloader in one go with the rest of the page, whose ~40
 # element chunks fill its six connections to the server: the component code (and so plotly.js
 # and the player) queued behind them for about 1 s. Measured with bench_playback: first numbers
 # about 0.7 s sooner.
 FIRST_RUN_PAUSE_S = 0.12
+# Seconds the session's first run waits once the player is mounted, before the elements below
+# it (the tools, the tables, the link box) are sent. The browser builds a page's elements in the
+# order they arrive, loading each kind's code on first use (the link box's code highlighter
+# alone is 1.5 MB): sent at once, they took the main thread while the player's numbers, then
+# plotly.js and the charts, waited behind them. The hold covers the player's numbers, plotly.js's
+# evaluation (~1 s) and the charts' first draw; what it delays is below the charts at 1280x720.
+# Measured with bench_playback (README, "First paint").
+AFTER_PLAYER_PAUSE_S = 1.5
 _PRELOAD = st.components.v2.component(
     "lrviz.preload",
     js=Path(__file__).with_name("assets").joinpath("preload.js").read_text(encoding="utf-8"),
@@ -36,4 +45,22 @@ def preload_ui() -> None:
     _PRELOAD(key=PRELOAD_KEY, data={"url": plotly_js_url()})
     if not st.session_state.get(_SENT_KEY):
         st.session_state[_SENT_KEY] = True
-        time.sleep(FIRST_RUN_PAUSE_S)
+        _pause(FIRST_RUN_PAUSE_S)
+
+
+def after_player_ui() -> None:
+    """Call right after the player is mounted, outside its fragment: on the session's first run
+    only, hold the rest of the page back for AFTER_PLAYER_PAUSE_S (the thread sleeps; no CPU),
+    so the browser draws the status line and the charts before it builds what is below them.
+    Later runs send everything at once: the browser then has every element's code.
+    """
+    if not st.session_state.get(_HELD_KEY):
+        st.session_state[_HELD_KEY] = True
+        _pause(AFTER_PLAYER_PAUSE_S)
+
+
+def _pause(seconds: float) -> None:
+    """Sleep for a browser's sake; a session with no browser (no request headers, as under
+    Streamlit's AppTest) has nothing to wait for."""
+    if st.context.headers:
+        time.sleep(seconds)

@@ -50,6 +50,16 @@ function loadPlotly(url) {
   return PAGE.plotly;
 }
 
+// ==== first paint: payload unpacking (lrviz/player/payload.py) ===================================
+// The payload leaves out what the browser can put back: each point's pulls on b (pb) are its
+// pulls on y_hat (pg), since dy_hat/db = 1; sent once, they are shared here.
+function unpackPayload(payload) {
+  const pulls = payload.chain && payload.chain.pulls;
+  if (pulls && pulls.pb === undefined) pulls.pb = pulls.pg;
+  return payload;
+}
+// ==== end first paint: payload unpacking ========================================================
+
 class Player {
   constructor(root) {
     this.root = root;
@@ -219,7 +229,7 @@ class Player {
     this.lastData = data;
     let payload;
     try {
-      payload = JSON.parse(new TextDecoder().decode(data));
+      payload = unpackPayload(JSON.parse(new TextDecoder().decode(data))); // first paint: unpack
     } catch (error) {
       this.fail(`The run could not be read: ${error.message}`);
       return;
