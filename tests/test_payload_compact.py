@@ -6,13 +6,14 @@ import json
 
 import pytest
 
+from lrviz.app.run import Run, make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig
 from lrviz.core.dataset import make_dataset
 from lrviz.data import DEFAULT_PRESET, get_preset
 from lrviz.explain.live import chain_data, replay
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.payload import compact_pulls, encode, payload
-from lrviz.player.run import Run, RunSettings, make_run
 
 CONFIGS = {
     "gd mse": TrainConfig(lr=0.01),

@@ -8,7 +8,7 @@ from playwright.sync_api import Page
 
 from lrviz.core.dataset import make_dataset
 from lrviz.data import DEFAULT_PRESET, get_preset
-from lrviz.explain.numbers import fmt
+from lrviz.notation.numbers import fmt
 from lrviz.player.run import RunSettings, make_run
 from tests.e2e.browser import AppServer, open_app
 
