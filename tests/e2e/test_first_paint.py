@@ -6,10 +6,11 @@ order the page is built in, which holds on any machine.
 
 from playwright.sync_api import Page
 
+from lrviz.app.run import make_run
+from lrviz.app.settings import RunSettings
 from lrviz.core.dataset import make_dataset
 from lrviz.data import DEFAULT_PRESET, get_preset
 from lrviz.notation.numbers import fmt
-from lrviz.player.run import RunSettings, make_run
 from tests.e2e.browser import AppServer, open_app
 
 # Installed before the page loads: what the page holds when the status line first shows numbers.
