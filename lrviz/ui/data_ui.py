@@ -77,6 +77,7 @@ __all__ = [
     "data_ui",
     "downloads_ui",
     "load_upload",
+    "preset_key",
     "set_data_source",
     "share_notice",
     "source_params",
@@ -99,7 +100,9 @@ _EDIT_VERSION = "lrviz_data_edit_version"  # int, names a fresh edit table
 _EDIT_PENDING = "lrviz_data_edit_pending"  # True after the table reported an edit
 _TABLE = "lrviz_data_table"  # (file name, CsvTable) of the last file read
 _NO_SCALING = "lrviz_data_no_scaling"  # (data version, plain text): why x was not standardized
+_PRESET_GEN = "lrviz_data_preset_gen"  # int, names the preset picker drawn now (see preset_key)
 PRESET_KEY = "lrviz_data_preset"
+"""Key of the preset picker as first drawn; preset_key() names the one drawn now."""
 GEN_KEYS: Mapping[str, str] = MappingProxyType(
     {
         "n": "lrviz_data_gen_n",
@@ -203,8 +206,24 @@ def _init() -> None:
 # ---- callbacks ----------------------------------------------------------------------------
 
 
-def _on_preset() -> None:
-    name = st.session_state.get(PRESET_KEY)
+def preset_key(generation: int | None = None) -> str:
+    """Key of the preset picker of `generation` (default: the one drawn now).
+
+    When the code changes the picked preset (the data came from elsewhere), a fresh picker is
+    drawn under a new key instead of the old one being set. A browser request sent before the
+    page showed that change still carries the old picker's choice; written into the old picker
+    it would read as a pick of that preset and undo, say, a table edit. Under a new key it
+    belongs to a picker that is gone, and is ignored.
+    """
+    if generation is None:
+        generation = int(st.session_state.get(_PRESET_GEN, 0))
+    return PRESET_KEY if generation == 0 else f"{PRESET_KEY}_{generation}"
+
+
+def _on_preset(generation: int) -> None:
+    if generation != st.session_state.get(_PRESET_GEN, 0):
+        return  # a picker replaced since the browser sent this (see preset_key)
+    name = st.session_state.get(preset_key(generation))
     if name is None:
         return
     src = preset_source(name)
@@ -305,7 +324,10 @@ def _sync_widgets() -> None:
     src: DataSource | None = state.pop(_SYNC, None)
     if src is None:
         return
-    state[PRESET_KEY] = src.preset if src.kind == "preset" else None
+    preset = src.preset if src.kind == "preset" else None
+    if state.get(preset_key()) != preset:
+        state[_PRESET_GEN] = int(state.get(_PRESET_GEN, 0)) + 1
+        state[preset_key()] = preset
     if src.kind == "generator" and src.spec is not None:
         for field, key in GEN_KEYS.items():
             state[key] = getattr(src.spec, field)
@@ -314,7 +336,7 @@ def _sync_widgets() -> None:
 
 def _defaults() -> None:
     state = st.session_state
-    state.setdefault(PRESET_KEY, DEFAULT_PRESET)
+    state.setdefault(preset_key(), DEFAULT_PRESET)
     spec = GeneratorSpec()
     for field, key in GEN_KEYS.items():
         state.setdefault(key, getattr(spec, field))
@@ -333,8 +355,9 @@ def _preset_tab() -> None:
     name = st.selectbox(
         "Preset",
         preset_names(),
-        key=PRESET_KEY,
+        key=preset_key(),
         on_change=_on_preset,
+        args=(int(st.session_state.get(_PRESET_GEN, 0)),),
         placeholder="Pick a preset",
         label_visibility="collapsed",
     )
