@@ -64,6 +64,7 @@ from lrviz.ui.data_source import (
     resolve,
     share_notice,
 )
+from lrviz.ui.number_box import box_value
 
 __all__ = [
     "MAX_INLINE_POINTS",
@@ -367,26 +368,33 @@ def _preset_tab() -> None:
 
 
 def _generator_tab() -> None:
+    n_key, seed_key = GEN_KEYS["n"], GEN_KEYS["seed"]
     c1, c2 = st.columns(2)
-    c1.number_input("n", MIN_N, MAX_N, step=10, key=GEN_KEYS["n"], on_change=_on_generator)
-    c2.number_input(
-        "Noise σ", 0.0, GEN_LIMIT, step=0.1, format="%g", key=GEN_KEYS["noise"],
+    c1.number_input(
+        "n", MIN_N, MAX_N, box_value(n_key, MIN_N, MAX_N), step=10, key=n_key,
         on_change=_on_generator,
+    )  # fmt: skip
+    c2.number_input(
+        "Noise σ", 0.0, GEN_LIMIT, box_value(GEN_KEYS["noise"], 0.0, GEN_LIMIT), step=0.1,
+        format="%g", key=GEN_KEYS["noise"], on_change=_on_generator,
     )  # fmt: skip
     c1, c2 = st.columns(2)
     for column, field, label in ((c1, "true_w", "True w"), (c2, "true_b", "True b")):
         column.number_input(
-            label, -GEN_LIMIT, GEN_LIMIT, step=0.1, format="%g", key=GEN_KEYS[field],
-            on_change=_on_generator,
+            label, -GEN_LIMIT, GEN_LIMIT, box_value(GEN_KEYS[field], -GEN_LIMIT, GEN_LIMIT),
+            step=0.1, format="%g", key=GEN_KEYS[field], on_change=_on_generator,
         )  # fmt: skip
     c1, c2 = st.columns(2)
     for column, field, label in ((c1, "x_min", "x from"), (c2, "x_max", "x to")):
         column.number_input(
-            label, -GEN_LIMIT, GEN_LIMIT, step=1.0, format="%g", key=GEN_KEYS[field],
-            on_change=_on_generator,
+            label, -GEN_LIMIT, GEN_LIMIT, box_value(GEN_KEYS[field], -GEN_LIMIT, GEN_LIMIT),
+            step=1.0, format="%g", key=GEN_KEYS[field], on_change=_on_generator,
         )  # fmt: skip
     c1, c2 = st.columns(2, vertical_alignment="bottom")
-    c1.number_input("Seed", 0, MAX_SEED, step=1, key=GEN_KEYS["seed"], on_change=_on_generator)
+    c1.number_input(
+        "Seed", 0, MAX_SEED, box_value(seed_key, 0, MAX_SEED), step=1, key=seed_key,
+        on_change=_on_generator,
+    )  # fmt: skip
     c2.button(
         "New sample",
         key="lrviz_data_new_sample",

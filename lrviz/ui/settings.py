@@ -21,6 +21,7 @@ from lrviz.data import escape_markdown
 from lrviz.explain.numbers import fmt
 from lrviz.player.component import PLAYER_KEY
 from lrviz.player.run import MAX_EPOCHS, Run, RunSettings, start_problem, work_budget
+from lrviz.ui.number_box import box_value
 
 # Learning rates on a log scale from 1e-8 to 2: 1, 1.5, 2, 3, ... 9 per decade, so the article's
 # 0.01, the limit's neighbours 0.08 and 0.09, and round values a teacher types are all there;
@@ -294,10 +295,17 @@ def _batch_ui(n: int) -> tuple[str, int, int]:
     if mode == BATCH_MODES[1]:
         if state["batch_size"] > n:
             state["batch_size"] = n
-        size = int(st.number_input("Points per batch", 1, max(n, 1), step=1, key="batch_size"))
+        top = max(n, 1)
+        size = int(
+            st.number_input(
+                "Points per batch", 1, top, box_value("batch_size", 1, top), step=1,
+                key="batch_size",
+            )
+        )  # fmt: skip
     else:
         size = 1
-    seed = int(st.number_input("Shuffle seed", 0, 2**31 - 1, step=1, key="seed"))
+    most = 2**31 - 1
+    seed = int(st.number_input("Shuffle seed", 0, most, box_value("seed", 0, most), key="seed"))
     return mode, size, seed
 
 
@@ -365,6 +373,7 @@ def _loss_ui() -> tuple[str, float]:
         "Huber δ (width of the quadratic band, in y's units)",
         DELTA_MIN,
         DELTA_MAX,
+        box_value("huber_delta", DELTA_MIN, DELTA_MAX),
         step=0.1,
         format="%g",
         key="huber_delta",
@@ -416,15 +425,24 @@ def _settings_widgets(n: int, curv: Curvature) -> RunSettings | None:
             "Start w₀",
             -START_LIMIT,
             START_LIMIT,
+            box_value("w0", -START_LIMIT, START_LIMIT),
             step=0.1,
             format="%g",
             key="w0",
             help="Or click on the contour panel to start there",
         )
-        b0 = c2.number_input("Start b₀", -START_LIMIT, START_LIMIT, step=0.1, format="%g", key="b0")
+        b0 = c2.number_input(
+            "Start b₀", -START_LIMIT, START_LIMIT, box_value("b0", -START_LIMIT, START_LIMIT),
+            step=0.1, format="%g", key="b0",
+        )  # fmt: skip
         loss, delta = _loss_ui()
         lr = _lr_ui(curv)
-        epochs = int(st.number_input("Epoch budget", 0, MAX_EPOCHS, step=100, key="epochs"))
+        epochs = int(
+            st.number_input(
+                "Epoch budget", 0, MAX_EPOCHS, box_value("epochs", 0, MAX_EPOCHS), step=100,
+                key="epochs",
+            )
+        )  # fmt: skip
         optimizer = st.selectbox(
             "Optimizer", tuple(OPTIMIZER_NAMES), key="optimizer", format_func=OPTIMIZER_NAMES.get
         )
