@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from lrviz.ui.explain_ui import DETAILS_KEY
 from tests.app_driver import open_app, player_data
 
 
@@ -48,3 +49,14 @@ def test_a_cleared_start_box_keeps_the_last_good_value(key: str, good: float) ->
     assert boxes(at)[key].value == good
     assert boxes(at)[key].proto.default == good  # type: ignore[attr-defined]
     assert player_data(at)["run"] == run  # the same run: nothing changed
+
+
+def test_the_tables_epoch_box_is_drawn_with_its_value() -> None:
+    at = open_app({"epochs": "20"})
+    at.toggle(key=DETAILS_KEY).set_value(True).run()
+    box = boxes(at)[f"{DETAILS_KEY}:epoch"]
+    box.set_value(7).run()  # type: ignore[attr-defined]
+    assert not at.exception
+    box = boxes(at)[f"{DETAILS_KEY}:epoch"]
+    assert box.value == 7  # type: ignore[attr-defined]
+    assert box.proto.default == 7  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ from lrviz.explain import (
 from lrviz.explain.loss_node import SAME_NOTE
 from lrviz.figures.pull import plot_point_pull
 from lrviz.player.run import Run
+from lrviz.ui.number_box import box_value
 
 TABLE_ROWS = 50
 """Rows per page of the per-point and per-update tables."""
@@ -158,11 +159,9 @@ def details_ui(data: Dataset, run: Run, point: int) -> None:
         "epoch you choose.",
     ):
         return
-    epoch = int(
-        st.number_input(
-            f"Epoch to tabulate, 0 to {last}", 0, max(last, 0), key=f"{DETAILS_KEY}:epoch"
-        )
-    )
+    top, widget = max(last, 0), f"{DETAILS_KEY}:epoch"
+    label = f"Epoch to tabulate, 0 to {last}"
+    epoch = int(st.number_input(label, 0, top, box_value(widget, 0, top), key=widget))
     s = run.settings
     history = run.scene.history
     explain_ui(data, s.config, s.w0, s.b0, epoch, selected=point, history=history, key="details")
@@ -189,7 +188,8 @@ def _choose_point(pts: PerPoint, selected: int | None, key: str) -> int:
                 key=widget,
             )
         )
-    point = int(st.number_input("Point i to follow", 0, pts.n - 1, step=1, key=widget))
+    top = pts.n - 1
+    point = int(st.number_input("Point i to follow", 0, top, box_value(widget, 0, top), key=widget))
     st.caption(point_label(pts, point))
     return point
 
@@ -203,7 +203,7 @@ def _choose_update(rec: StepRecord, key: str) -> int:
     if not 0 <= st.session_state.get(widget, 0) < count:
         st.session_state[widget] = 0
     label = f"Update (batch) to spell out, 0 to {count - 1}"
-    return int(st.number_input(label, 0, count - 1, step=1, key=widget))
+    return int(st.number_input(label, 0, count - 1, box_value(widget, 0, count - 1), key=widget))
 
 
 def _points_table(rec: StepRecord, pts: PerPoint, point: int, key: str) -> None:
@@ -215,7 +215,8 @@ def _points_table(rec: StepRecord, pts: PerPoint, point: int, key: str) -> None:
         mode = st.radio("Rows", modes, horizontal=True, key=f"{key}:rows")
         if mode == modes[1]:
             last = pages(pts.n, TABLE_ROWS)
-            number = st.number_input(f"Page, 1 to {last}", 1, last, step=1, key=f"{key}:page")
+            box, label = f"{key}:page", f"Page, 1 to {last}"
+            number = st.number_input(label, 1, last, box_value(box, 1, last), key=box)
             page = page_rows(pts.n, int(number) - 1, TABLE_ROWS)
         else:
             page = top_rows(pts, TABLE_ROWS)
@@ -230,6 +231,7 @@ def _updates_table(rec: StepRecord, key: str) -> None:
     start = 0
     if count > TABLE_ROWS:
         last = pages(count, TABLE_ROWS)
-        number = st.number_input(f"Page, 1 to {last}", 1, last, step=1, key=f"{key}:upage")
+        box = f"{key}:upage"
+        number = st.number_input(f"Page, 1 to {last}", 1, last, box_value(box, 1, last), key=box)
         start = (int(number) - 1) * TABLE_ROWS
     st.dataframe(update_table(rec, start, TABLE_ROWS), hide_index=True, key=f"{key}:updates")
