@@ -163,7 +163,8 @@ def select_cell(page: Page, column: int, row: int) -> None:
     cell = page.get_by_test_id("stSidebarUserContent").locator(
         f'[data-testid="glide-cell-{column}-{row}"]'
     )
-    expect(cell).to_have_attribute("aria-selected", "true")
+    # A loaded machine can take more than expect's default 5 s to mark it.
+    expect(cell).to_have_attribute("aria-selected", "true", timeout=WAIT_MS)
 
 
 def test_edit_table_applies_at_once(app_page: Page) -> None:
