@@ -54,3 +54,10 @@ def report(at: AppTest, epoch: int, run: str | None = None) -> AppTest:
     at.run()
     assert not at.exception
     return at
+
+
+def preset_picker(at: AppTest) -> Any:
+    """The sidebar's preset picker (its key changes when the code changes its choice)."""
+    found = [box for box in at.selectbox if box.label == "Preset"]
+    assert len(found) == 1, f"{len(found)} preset pickers"
+    return found[0]

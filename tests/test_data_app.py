@@ -45,7 +45,6 @@ from lrviz.share.data_params import data_params_keys
 from lrviz.ui import state
 from lrviz.ui.data_ui import (
     GEN_KEYS,
-    PRESET_KEY,
     STANDARDIZE_KEY,
     UPLOAD_KEY,
     XCOL_KEY,
@@ -57,6 +56,7 @@ from lrviz.ui.data_ui import (
     load_upload,
     table_points,
 )
+from tests.app_driver import preset_picker
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")
@@ -124,14 +124,14 @@ def test_default_is_the_article_example() -> None:
     at = start()
     preset = get_preset("Article example")
     assert trained_on(at) == (preset.x.tolist(), preset.y.tolist())
-    assert at.selectbox(key=PRESET_KEY).value == "Article example"
+    assert preset_picker(at).value == "Article example"
     assert preset.lesson in [c.value for c in at.caption]
 
 
 def test_preset_switch_changes_the_data_and_restarts_at_epoch_zero() -> None:
     at = report(start(), 7)
     old_run = player_data(at)["run"]
-    at.selectbox(key=PRESET_KEY).set_value("Outliers").run()
+    preset_picker(at).set_value("Outliers").run()
     assert not at.exception
     outliers = get_preset("Outliers")
     assert trained_on(at) == (outliers.x.tolist(), outliers.y.tolist())
@@ -143,7 +143,7 @@ def test_preset_switch_changes_the_data_and_restarts_at_epoch_zero() -> None:
 
 def test_single_point_preset_loads_and_says_the_optimum_is_a_line() -> None:
     at = start()
-    at.selectbox(key=PRESET_KEY).set_value("Single point").run()
+    preset_picker(at).set_value("Single point").run()
     assert not at.exception
     expected = optimum(make_dataset([2.0], [3.0])).message
     assert expected in messages(at, "info")
@@ -227,7 +227,7 @@ BAD_WORDS = {
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_upload_shows_the_readers_message_and_keeps_the_data(case: str) -> None:
     at = start()
-    at.selectbox(key=PRESET_KEY).set_value("Noisy line").run()
+    preset_picker(at).set_value("Noisy line").run()
     before = trained_on(at)
     run_before = player_data(at)["run"]
     at = upload(at, f"{case}.csv", BAD_FILES[case])
@@ -270,8 +270,8 @@ def test_removing_the_file_keeps_its_data_and_presets_take_over_again() -> None:
     assert data == ([1.5, 2.0, 3.0], [2.0, 4.0, 7.0])
     at.file_uploader(key=UPLOAD_KEY).clear().run()
     assert trained_on(at) == data
-    assert at.selectbox(key=PRESET_KEY).value is None
-    at.selectbox(key=PRESET_KEY).set_value("Article example").run()
+    assert preset_picker(at).value is None
+    preset_picker(at).set_value("Article example").run()
     assert trained_on(at)[0] == [1.0, 2.0, 3.0, 4.0, 5.0]
 
 
@@ -313,7 +313,7 @@ def test_invalid_cells_are_refused(x: list[Any], y: list[Any], word: str) -> Non
 
 def test_standardize_trains_on_z_and_shows_original_units() -> None:
     at = start()
-    at.selectbox(key=PRESET_KEY).set_value("Unscaled x").run()
+    preset_picker(at).set_value("Unscaled x").run()
     raw = curvature(make_dataset(*trained_on(at)))
     run_before = player_data(at)["run"]
     at = report(at, 1)  # α = 0.01 diverges on raw x after one epoch
@@ -417,7 +417,7 @@ def test_set_data_source_from_a_callback() -> None:
     assert at.toggle(key=STANDARDIZE_KEY).value is True
     z = standardize([1.0, 2.0, 3.0, 4.0, 5.0], fit_scaling([1.0, 2.0, 3.0, 4.0, 5.0]))
     assert json.loads(x) == z.tolist()
-    assert at.selectbox(key=PRESET_KEY).value is None
+    assert preset_picker(at).value is None
 
 
 # ---- URL parameters -------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from lrviz.share.link_probe import PROBE_KEY, QUERY_MAX_FIELDS, dropped_notice
 from lrviz.share.url_state import from_params, to_params
 from lrviz.ui.data_ui import STANDARDIZE_KEY, edit_frame, table_points
 from lrviz.ui.settings import settings_of, widgets_of
-from tests.app_driver import APP, component, player_data, report
+from tests.app_driver import APP, component, player_data, preset_picker, report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -347,7 +347,7 @@ def test_a_run_refused_on_new_data_falls_back_to_the_defaults_there(
 
     monkeypatch.setattr(session, "make_run", refuse_on_outliers)
     at = open_link({"lr": "0.02", "w0": "0.5"})
-    at.selectbox(key="lrviz_data_preset").set_value("Outliers").run()
+    preset_picker(at).set_value("Outliers").run()
     assert not at.exception
     assert "These settings cannot be run: not on this data" in texts(at, "error")
     assert at.session_state["lrviz_run"].run.scene.data.n == 10

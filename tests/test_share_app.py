@@ -19,9 +19,8 @@ from lrviz.app.settings import MAX_EPOCHS, START_LIMIT, RunSettings
 from lrviz.core import make_dataset
 from lrviz.data import get_preset
 from lrviz.ui import state
-from lrviz.ui.data_ui import PRESET_KEY
 from lrviz.ui.lecture_ui import PRESENT_KEY
-from tests.app_driver import open_app, player_data, report, server_view
+from tests.app_driver import open_app, player_data, preset_picker, report, server_view
 
 
 def open_link(params: Mapping[str, str]) -> AppTest:
@@ -224,7 +223,7 @@ def test_pins_made_by_hand_ride_in_the_link_with_their_own_data() -> None:
     at = click(open_link({}), "lrviz_pin")  # gd, α = 0.01 on the article's data
     at.select_slider(key="lr").set_value(0.05).run()
     at = click(at, "lrviz_pin")
-    at.selectbox(key=PRESET_KEY).set_value("Noisy line").run()
+    preset_picker(at).set_value("Noisy line").run()
     at.select_slider(key="lr").set_value(0.02).run()
     link = url(at)
     assert "lesson" not in link

@@ -63,8 +63,8 @@ from lrviz.data.csv_reader import upload_limit_text
 from lrviz.notation.numbers import fmt
 from lrviz.share.data_params import data_source_from_params, data_source_to_params
 from lrviz.ui import state
+from lrviz.ui.number_box import box_value
 from lrviz.ui.state import GEN_KEYS, ActiveCache, ScalingRefused, Status, UploadedTable
-from lrviz.ui.state import PRESET as PRESET_KEY
 from lrviz.ui.state import STANDARDIZE as STANDARDIZE_KEY
 from lrviz.ui.state import UPLOAD as UPLOAD_KEY
 from lrviz.ui.state import XCOL as XCOL_KEY
@@ -180,8 +180,14 @@ def _init() -> None:
 # ---- callbacks ----------------------------------------------------------------------------
 
 
-def _on_preset() -> None:
-    name = state.widget(PRESET_KEY)
+def _preset_key_now() -> str:
+    return state.preset_key(state.data_state().preset_generation)
+
+
+def _on_preset(generation: int) -> None:
+    if generation != state.data_state().preset_generation:
+        return  # a picker replaced since the browser sent this (see lrviz.ui.state.preset_key)
+    name = state.widget(state.preset_key(generation))
     if name is None:
         return
     src = preset_source(name)
@@ -281,7 +287,11 @@ def _sync_widgets() -> None:
     if src is None:
         return
     state.update_data_state(sync=None)
-    state.set_widget(PRESET_KEY, src.preset if src.kind == "preset" else None)
+    preset = src.preset if src.kind == "preset" else None
+    if state.widget(_preset_key_now()) != preset:
+        generation = state.data_state().preset_generation + 1
+        state.update_data_state(preset_generation=generation)
+        state.set_widget(state.preset_key(generation), preset)
     if src.kind == "generator" and src.spec is not None:
         for field, key in GEN_KEYS.items():
             state.set_widget(key, getattr(src.spec, field))
@@ -289,7 +299,7 @@ def _sync_widgets() -> None:
 
 
 def _defaults() -> None:
-    state.default_widget(PRESET_KEY, DEFAULT_PRESET)
+    state.default_widget(_preset_key_now(), DEFAULT_PRESET)
     spec = GeneratorSpec()
     for field, key in GEN_KEYS.items():
         state.default_widget(key, getattr(spec, field))
@@ -308,8 +318,9 @@ def _preset_tab() -> None:
     name = st.selectbox(
         "Preset",
         preset_names(),
-        key=PRESET_KEY,
+        key=_preset_key_now(),
         on_change=_on_preset,
+        args=(state.data_state().preset_generation,),
         placeholder="Pick a preset",
         label_visibility="collapsed",
     )
@@ -319,26 +330,33 @@ def _preset_tab() -> None:
 
 
 def _generator_tab() -> None:
+    n_key, seed_key = GEN_KEYS["n"], GEN_KEYS["seed"]
     c1, c2 = st.columns(2)
-    c1.number_input("n", MIN_N, MAX_N, step=10, key=GEN_KEYS["n"], on_change=_on_generator)
-    c2.number_input(
-        "Noise σ", 0.0, GEN_LIMIT, step=0.1, format="%g", key=GEN_KEYS["noise"],
+    c1.number_input(
+        "n", MIN_N, MAX_N, box_value(n_key, MIN_N, MAX_N), step=10, key=n_key,
         on_change=_on_generator,
+    )  # fmt: skip
+    c2.number_input(
+        "Noise σ", 0.0, GEN_LIMIT, box_value(GEN_KEYS["noise"], 0.0, GEN_LIMIT), step=0.1,
+        format="%g", key=GEN_KEYS["noise"], on_change=_on_generator,
     )  # fmt: skip
     c1, c2 = st.columns(2)
     for column, field, label in ((c1, "true_w", "True w"), (c2, "true_b", "True b")):
         column.number_input(
-            label, -GEN_LIMIT, GEN_LIMIT, step=0.1, format="%g", key=GEN_KEYS[field],
-            on_change=_on_generator,
+            label, -GEN_LIMIT, GEN_LIMIT, box_value(GEN_KEYS[field], -GEN_LIMIT, GEN_LIMIT),
+            step=0.1, format="%g", key=GEN_KEYS[field], on_change=_on_generator,
         )  # fmt: skip
     c1, c2 = st.columns(2)
     for column, field, label in ((c1, "x_min", "x from"), (c2, "x_max", "x to")):
         column.number_input(
-            label, -GEN_LIMIT, GEN_LIMIT, step=1.0, format="%g", key=GEN_KEYS[field],
-            on_change=_on_generator,
+            label, -GEN_LIMIT, GEN_LIMIT, box_value(GEN_KEYS[field], -GEN_LIMIT, GEN_LIMIT),
+            step=1.0, format="%g", key=GEN_KEYS[field], on_change=_on_generator,
         )  # fmt: skip
     c1, c2 = st.columns(2, vertical_alignment="bottom")
-    c1.number_input("Seed", 0, MAX_SEED, step=1, key=GEN_KEYS["seed"], on_change=_on_generator)
+    c1.number_input(
+        "Seed", 0, MAX_SEED, box_value(seed_key, 0, MAX_SEED), step=1, key=seed_key,
+        on_change=_on_generator,
+    )  # fmt: skip
     c2.button(
         "New sample",
         key=state.NEW_SAMPLE,

@@ -31,6 +31,7 @@ from lrviz.explain import (
 from lrviz.explain.loss_node import SAME_NOTE
 from lrviz.figures.pull import plot_point_pull
 from lrviz.ui import state
+from lrviz.ui.number_box import box_value
 from lrviz.ui.state import DETAILS, DETAILS_EPOCH, DETAILS_PANEL, EXPLAIN_PANEL, table_key
 
 TABLE_ROWS = 50
@@ -156,9 +157,9 @@ def details_ui(data: Dataset, run: Run, point: int) -> None:
         "epoch you choose.",
     ):
         return
-    epoch = int(
-        st.number_input(f"Epoch to tabulate, 0 to {last}", 0, max(last, 0), key=DETAILS_EPOCH)
-    )
+    top = max(last, 0)
+    label = f"Epoch to tabulate, 0 to {last}"
+    epoch = int(st.number_input(label, 0, top, box_value(DETAILS_EPOCH, 0, top), key=DETAILS_EPOCH))
     s = run.settings
     history = run.scene.history
     explain_ui(
@@ -187,7 +188,8 @@ def _choose_point(pts: PerPoint, selected: int | None, key: str) -> int:
                 key=widget,
             )
         )
-    point = int(st.number_input("Point i to follow", 0, pts.n - 1, step=1, key=widget))
+    top = pts.n - 1
+    point = int(st.number_input("Point i to follow", 0, top, box_value(widget, 0, top), key=widget))
     st.caption(point_label(pts, point))
     return point
 
@@ -201,7 +203,7 @@ def _choose_update(rec: StepRecord, key: str) -> int:
     if not 0 <= state.widget(widget, 0) < count:
         state.set_widget(widget, 0)
     label = f"Update (batch) to spell out, 0 to {count - 1}"
-    return int(st.number_input(label, 0, count - 1, step=1, key=widget))
+    return int(st.number_input(label, 0, count - 1, box_value(widget, 0, count - 1), key=widget))
 
 
 def _points_table(rec: StepRecord, pts: PerPoint, point: int, key: str) -> None:
@@ -213,9 +215,8 @@ def _points_table(rec: StepRecord, pts: PerPoint, point: int, key: str) -> None:
         mode = st.radio("Rows", modes, horizontal=True, key=table_key(key, "rows"))
         if mode == modes[1]:
             last = pages(pts.n, TABLE_ROWS)
-            number = st.number_input(
-                f"Page, 1 to {last}", 1, last, step=1, key=table_key(key, "page")
-            )
+            box, label = table_key(key, "page"), f"Page, 1 to {last}"
+            number = st.number_input(label, 1, last, box_value(box, 1, last), key=box)
             page = page_rows(pts.n, int(number) - 1, TABLE_ROWS)
         else:
             page = top_rows(pts, TABLE_ROWS)
@@ -230,7 +231,8 @@ def _updates_table(rec: StepRecord, key: str) -> None:
     start = 0
     if count > TABLE_ROWS:
         last = pages(count, TABLE_ROWS)
-        number = st.number_input(f"Page, 1 to {last}", 1, last, step=1, key=table_key(key, "upage"))
+        box = table_key(key, "upage")
+        number = st.number_input(f"Page, 1 to {last}", 1, last, box_value(box, 1, last), key=box)
         start = (int(number) - 1) * TABLE_ROWS
     st.dataframe(
         update_table(rec, start, TABLE_ROWS), hide_index=True, key=table_key(key, "updates")

@@ -34,6 +34,7 @@ from lrviz.data.wording import quoted
 from lrviz.notation.numbers import fmt
 from lrviz.share.url_state import from_params, to_params
 from lrviz.ui import state
+from lrviz.ui.number_box import box_value
 from lrviz.ui.state import (
     B0,
     BATCH_MODE,
@@ -275,10 +276,15 @@ def _batch_ui(n: int) -> tuple[str, int, int]:
     if mode == BATCH_MODES[1]:
         if state.widget(BATCH_SIZE) > n:
             state.set_widget(BATCH_SIZE, n)
-        size = int(st.number_input("Points per batch", 1, max(n, 1), step=1, key=BATCH_SIZE))
+        top = max(n, 1)
+        size = int(
+            st.number_input(
+                "Points per batch", 1, top, box_value(BATCH_SIZE, 1, top), step=1, key=BATCH_SIZE
+            )
+        )
     else:
         size = 1
-    seed = int(st.number_input("Shuffle seed", 0, MAX_SEED, step=1, key=SEED))
+    seed = int(st.number_input("Shuffle seed", 0, MAX_SEED, box_value(SEED, 0, MAX_SEED), key=SEED))
     return mode, size, seed
 
 
@@ -346,6 +352,7 @@ def _loss_ui() -> tuple[str, float]:
         "Huber δ (width of the quadratic band, in y's units)",
         DELTA_MIN,
         DELTA_MAX,
+        box_value(HUBER_DELTA, DELTA_MIN, DELTA_MAX),
         step=0.1,
         format="%g",
         key=HUBER_DELTA,
@@ -396,15 +403,24 @@ def _settings_widgets(n: int, curv: Curvature) -> RunSettings | None:
             "Start w₀",
             -START_LIMIT,
             START_LIMIT,
+            box_value(W0, -START_LIMIT, START_LIMIT),
             step=0.1,
             format="%g",
             key=W0,
             help="Or click on the contour panel to start there",
         )
-        b0 = c2.number_input("Start b₀", -START_LIMIT, START_LIMIT, step=0.1, format="%g", key=B0)
+        b0 = c2.number_input(
+            "Start b₀", -START_LIMIT, START_LIMIT, box_value(B0, -START_LIMIT, START_LIMIT),
+            step=0.1, format="%g", key=B0,
+        )  # fmt: skip
         loss, delta = _loss_ui()
         lr = _lr_ui(curv)
-        epochs = int(st.number_input("Epoch budget", 0, MAX_EPOCHS, step=100, key=EPOCHS))
+        epochs = int(
+            st.number_input(
+                "Epoch budget", 0, MAX_EPOCHS, box_value(EPOCHS, 0, MAX_EPOCHS), step=100,
+                key=EPOCHS,
+            )
+        )  # fmt: skip
         optimizer = st.selectbox(
             "Optimizer", tuple(OPTIMIZER_NAMES), key=OPTIMIZER, format_func=OPTIMIZER_NAMES.get
         )

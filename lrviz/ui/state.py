@@ -123,6 +123,19 @@ def editor_key(version: int) -> str:
     return f"{_EDITOR}_{version}"
 
 
+def preset_key(generation: int) -> str:
+    """Key of the preset picker of `generation` (DataState.preset_generation names the one drawn
+    now).
+
+    When the code changes the picked preset (the data came from elsewhere), a fresh picker is
+    drawn under a new key instead of the old one being set. A browser request sent before the
+    page showed that change still carries the old picker's choice; written into the old picker
+    it would read as a pick of that preset and undo, say, a table edit. Under a new key it
+    belongs to a picker that is gone, and is ignored.
+    """
+    return PRESET if generation == 0 else f"{PRESET}_{generation}"
+
+
 def unpin_key(pin_id: str) -> str:
     """The Unpin button of one pinned run."""
     return f"lrviz_unpin_{pin_id}"
@@ -232,7 +245,8 @@ class DataState:
     points: those points, original units. version: +1 each time the active data changes.
     sync: a source set from code (a link, a lesson) the widgets show at the next run's start.
     edit_base, edit_version: the points the edit table opened with and the name of that table;
-    edit_pending: the table reported an edit this run.
+    edit_pending: the table reported an edit this run. preset_generation: names the preset
+    picker drawn now (see preset_key).
     """
 
     origin: DataSource | None = None
@@ -246,6 +260,7 @@ class DataState:
     edit_pending: bool = False
     table: UploadedTable | None = None
     no_scaling: ScalingRefused | None = None
+    preset_generation: int = 0
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 from lrviz.data import (
     MAX_UPLOAD_BYTES,
@@ -163,7 +163,8 @@ def select_cell(page: Page, column: int, row: int) -> None:
     cell = page.get_by_test_id("stSidebarUserContent").locator(
         f'[data-testid="glide-cell-{column}-{row}"]'
     )
-    expect(cell).to_have_attribute("aria-selected", "true")
+    # A loaded machine can take more than expect's default 5 s to mark it.
+    expect(cell).to_have_attribute("aria-selected", "true", timeout=WAIT_MS)
 
 
 def test_edit_table_applies_at_once(app_page: Page) -> None:
@@ -226,3 +227,81 @@ def test_sidebar_screenshots(
     content = page.locator('[data-testid="stSidebarContent"]')
     overflow = content.evaluate("node => node.scrollWidth - node.clientWidth")
     assert overflow <= 0
+
+
+class HeldReplies:
+    """The page's Streamlit connection, with the server's messages held back on request."""
+
+    def __init__(self, page: Page) -> None:
+        self.hold = False
+        self.sent = 0  # messages the page has sent to the server
+        self.held: list[str | bytes] = []
+        self.page_side: WebSocketRoute | None = None
+        self.page = page
+        page.route_web_socket(re.compile(r"/_stcore/stream$"), self.connect)
+
+    def connect(self, ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+        self.page_side = ws
+
+        def to_server(message: str | bytes) -> None:
+            self.sent += 1
+            server.send(message)
+
+        def to_page(message: str | bytes) -> None:
+            if self.hold:
+                self.held.append(message)
+            else:
+                ws.send(message)
+
+        ws.on_message(to_server)
+        server.on_message(to_page)
+
+    def wait_sent(self, count: int) -> None:
+        """Wait until the page has sent `count` messages in all."""
+        assert self.page_side is not None
+        for _ in range(WAIT_MS // 20):
+            if self.sent >= count:
+                return
+            self.page.wait_for_timeout(20)  # lets Playwright deliver the messages
+        raise AssertionError(f"the page sent {self.sent} messages, not {count}")
+
+    def release(self) -> None:
+        self.hold = False
+        assert self.page_side is not None
+        for message in self.held:
+            self.page_side.send(message)
+        self.held.clear()
+
+
+def test_an_edit_survives_a_step_pressed_while_it_applies(
+    page: Page, app_server: AppServer
+) -> None:
+    connection = HeldReplies(page)
+    open_app(page, app_server.url)
+    player_run(page)
+    open_tab(page, "Edit")
+    select_cell(page, 1, 0)
+    page.keyboard.type("7")
+    expect(page.locator(".gdg-input")).to_have_value("7")
+    # The edit's run reaches the page only after a Step has left: the Step's request carries
+    # what the page showed before the edit, the preset picker's "Article example" included.
+    connection.hold = True
+    sent = connection.sent
+    page.keyboard.press("Enter")
+    connection.wait_sent(sent + 1)
+    page.get_by_role("button", name="Step", exact=False).first.click()
+    connection.wait_sent(sent + 2)
+    # Both requests are at the server, which takes them in order whenever the page hears.
+    connection.release()
+    expect(active_line(page)).to_have_text("Active: Edited table, 5 points", timeout=WAIT_MS)
+    player_run(page)
+    # Standardize on and off again: two runs of the whole page on the same data.
+    toggle = sidebar(page).get_by_text("Standardize x", exact=True)
+    for shown in ("Edited table, 5 points, x standardized", "Edited table, 5 points"):
+        toggle.click()
+        expect(active_line(page)).to_have_text(f"Active: {shown}", timeout=WAIT_MS)
+    # x = 7, 2, 3, 4, 5 against y = 1 … 5 at w = b = 0: dL/dw = -2 mean(x y) = -24.4 (with
+    # x reverted to 1 … 5 it would be -22).
+    status = page.locator(f'{PLAYER} .lrviz-status [data-field="dw"]')
+    expect(status).to_have_text("−24.4", timeout=WAIT_MS)

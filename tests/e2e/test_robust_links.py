@@ -2,13 +2,12 @@
 link Streamlit drops whole (over 1,000 parameters) is announced; crash links answer in words."""
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import app_path, open_app, save_screenshot, serve_app, streamlit_exceptions
+from tests.e2e.browser import save_screenshot, streamlit_exceptions
 from tests.e2e.test_data_upload import active_line, open_tab, select_cell
 from tests.e2e.test_playground import wait_ready
 
@@ -66,17 +65,8 @@ def test_standardized_units_are_named(goto_app: Callable[..., Page], shots_dir: 
     save_screenshot(page, shots_dir, "robust-standardized-units")
 
 
-@pytest.fixture
-def own_server_page(page: Page) -> Iterator[Page]:
-    """`page` on an app server of its own. After other sessions on the shared test server have
-    edited the table, an edit made here was sometimes reverted (seen only in whole-suite runs);
-    that is an open defect, and this test checks the parsing of what was typed on its own."""
-    with serve_app(app_path()) as server:
-        yield open_app(page, server.url)
-
-
-def test_edit_table_keeps_scientific_notation(own_server_page: Page) -> None:
-    page = own_server_page
+def test_edit_table_keeps_scientific_notation(app_page: Page) -> None:
+    page = app_page
     # The player drawn and its epoch echoed: the page's first runs are over before the edit.
     wait_ready(page)
     open_tab(page, "Edit")
