@@ -92,7 +92,7 @@ def report(at: AppTest, epoch: int) -> AppTest:
 
 
 def active(at: AppTest) -> Any:
-    cached = state.data_state(at.session_state).active
+    cached = state.DATA.get(at.session_state).active
     assert cached is not None
     return cached.data
 
@@ -362,10 +362,10 @@ def test_download_buttons_are_there() -> None:
 )
 def test_download_uploads_back_unchanged(content: bytes) -> None:
     at = upload(start(), "first.csv", content)
-    first = state.data_state(at.session_state).points
+    first = state.DATA.get(at.session_state).points
     downloaded = data_download(first)
     at = upload(at, "lrviz-data.csv", downloaded)
-    again = state.data_state(at.session_state).points
+    again = state.DATA.get(at.session_state).points
     assert same(again, first.x.tolist(), first.y.tolist())
     assert data_download(again) == downloaded
     assert load_csv(downloaded).x.tolist() == first.x.tolist()
@@ -373,7 +373,7 @@ def test_download_uploads_back_unchanged(content: bytes) -> None:
 
 def test_generated_data_round_trips_exactly() -> None:
     at = set_generator(start(), n=200, seed=3)
-    points = state.data_state(at.session_state).points
+    points = state.DATA.get(at.session_state).points
     at = upload(at, "lrviz-data.csv", data_download(points))
     assert trained_on(at) == (points.x.tolist(), points.y.tolist())
 

@@ -90,7 +90,7 @@ def test_a_followed_point_is_kept_per_run_and_checked() -> None:
         st.session_state[PLAYER_KEY] = {"point": 2}
         _on_point("run-a")
         st.text(f"{followed('run-a', 5)} {followed('run-b', 5)} {followed('run-a', 2)}")
-        state.set_follow(state.Follow("run-a", True))  # type: ignore[arg-type]
+        state.FOLLOW.set(state.Follow("run-a", True))  # type: ignore[arg-type]
         st.text(f"{followed('run-a', 5)}")
 
     at = AppTest.from_function(page).run()

@@ -135,7 +135,7 @@ def test_tampered_loss_and_delta_are_clamped_or_ignored_with_a_notice(
 def test_a_pinned_run_in_a_link_keeps_its_loss() -> None:
     at = open_app({"pin1": "lr:0.02;opt:gd;epochs:200;loss:huber;delta:3"})
     assert not at.exception
-    (pin,) = state.pins_state(at.session_state).pins
+    (pin,) = state.PINS.get(at.session_state).pins
     assert (pin.settings.config.loss, pin.settings.config.huber_delta) == ("huber", 3.0)
     names = [str(t.get("name", "")) for t in player_data(at)["figures"]["contour"]["data"]]
     assert any(name.startswith("Huber, δ = 3") and "(pinned)" in name for name in names)

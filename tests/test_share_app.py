@@ -212,7 +212,7 @@ def test_a_lesson_link_opens_the_lesson_with_its_pinned_runs_and_caption(key: st
     student = open_link(link)
     assert not student.warning
     assert lesson.title in captions(student)
-    assert len(state.pins_state(student.session_state).pins) == len(lesson.pinned)
+    assert len(state.PINS.get(student.session_state).pins) == len(lesson.pinned)
     # The same comparison: contour paths and loss curves, pinned ones included, point for point.
     for name in ("contour", "loss"):
         assert panel(student, name) == panel(teacher, name)
@@ -232,7 +232,7 @@ def test_pins_made_by_hand_ride_in_the_link_with_their_own_data() -> None:
     assert "lr:0.05" in link["pin2"]
     again = open_link(link)
     assert not again.warning
-    assert len(state.pins_state(again.session_state).pins) == 2
+    assert len(state.PINS.get(again.session_state).pins) == 2
     assert panel(again, "loss") == panel(at, "loss")
     assert url(again) == link
 
@@ -242,7 +242,7 @@ def test_a_lesson_link_without_pins_keeps_the_lessons_own_and_a_changed_run_drop
 ):
     at = open_link({"lesson": "momentum"})
     assert "momentum vs plain GD" in captions(at)
-    assert len(state.pins_state(at.session_state).pins) == 1
+    assert len(state.PINS.get(at.session_state).pins) == 1
     at.select_slider(key="lr").set_value(0.02).run()
     assert "momentum vs plain GD" not in captions(at)
     assert "lesson" not in url(at) and "pin1" in url(at)
@@ -293,7 +293,7 @@ def test_tampered_lessons_and_pins_are_clamped_or_dropped_with_a_notice(
     assert "Parts of this link were changed or ignored" in notice
     assert words in notice.replace("\\", "")
     assert re.search(r"(?<!\\)<", notice) is None
-    assert len(state.pins_state(at.session_state).pins) == count
+    assert len(state.PINS.get(at.session_state).pins) == count
     encoded = json.dumps(player_data(at))
     assert "NaN" not in encoded and "Infinity" not in encoded
 
@@ -303,7 +303,7 @@ def test_a_pin_on_data_no_link_can_hold_is_left_out_and_the_link_says_so() -> No
     # A run pinned on an uploaded file of 60 points: a link holds at most 50.
     x = [float(i) for i in range(60)]
     uploaded = Pin.of(make_run(make_dataset(x, x), RunSettings(epochs=5)), "big.csv")
-    state.set_pins_state(state.PinsState(pins=(uploaded,)), at.session_state)
+    state.PINS.set(state.PinsState(pins=(uploaded,)), at.session_state)
     at.run()
     assert not at.exception
     assert "pin1" not in url(at)

@@ -32,82 +32,104 @@ STATE_MODULE = ROOT / "lrviz" / "ui" / "state.py"
 # in this session) stays there until that module takes it as an argument.
 ALLOWED_ELSEWHERE = {ROOT / "lrviz" / "player" / "preload.py"}
 
-CONCERNS: list[tuple[Any, Any, Any, Any]] = [
-    # (getter, setter, default, a changed value)
-    (state.data_state, state.set_data_state, DataState(), DataState(version=3, edit_pending=True)),
+CONCERNS: list[tuple[state.Concern[Any], Any]] = [
+    # (concern, a value other than its default)
+    (state.DATA, DataState(version=3, edit_pending=True)),
     (
-        state.link_state,
-        state.set_link_state,
-        LinkState(),
+        state.LINK,
         LinkState(loaded=True, notices=Notices("v-0", ("a",)), epoch=LinkEpoch(None, 12)),
     ),
-    (state.pins_state, state.set_pins_state, PinsState(), PinsState(sources={"p": None})),
+    (state.PINS, PinsState(sources={"p": None})),
+    (state.REFUSAL, RefusalState(Refused("v-1", "why"), restoring=True)),
     (
-        state.refusal_state,
-        state.set_refusal_state,
-        RefusalState(),
-        RefusalState(Refused("v-1", "why"), restoring=True),
-    ),
-    (
-        state.settings_state,
-        state.set_settings_state,
-        SettingsState(),
+        state.SETTINGS,
         SettingsState(
             notes=SettingsNotes((1.0,), ("cut",)),
             good_start=(1.5, -2.0),
             lr_problem=LrProblem("not a number", 0.01),
         ),
     ),
-    (state.lesson_state, state.set_lesson_state, state.LessonState(), state.LessonState("a", "")),
-    (state.tables_state, state.set_tables_state, state.TablesState(), state.TablesState({"x": 2})),
-    (state.page_state, state.set_page_state, PageState(), PageState(full_run=True)),
+    (state.LESSON, state.LessonState("a", "")),
+    (state.TABLES, state.TablesState({"x": 2})),
+    (state.PAGE, PageState(full_run=True)),
+]
+DEFAULTS = [
+    DataState(),
+    LinkState(),
+    PinsState(),
+    RefusalState(),
+    SettingsState(),
+    state.LessonState(),
+    state.TablesState(),
+    PageState(),
 ]
 
 
-@pytest.mark.parametrize(("get", "put", "default", "changed"), CONCERNS)
+@pytest.mark.parametrize(
+    ("concern", "default", "changed"),
+    [(c, d, v) for (c, v), d in zip(CONCERNS, DEFAULTS, strict=True)],
+    ids=[c.key for c, _ in CONCERNS],
+)
 def test_a_concern_reads_its_default_then_what_was_set(
-    get: Any, put: Any, default: Any, changed: Any
+    concern: state.Concern[Any], default: Any, changed: Any
 ) -> None:
     store: dict[str, Any] = {}
-    assert get(store) == default
-    put(changed, store)
-    assert get(store) == changed
-    assert len(store) == 1  # one key per concern
+    assert concern.get(store) == default
+    assert changed != default
+    concern.set(changed, store)
+    assert concern.get(store) == changed
+    assert list(store) == [concern.key]  # one key per concern
 
 
-@pytest.mark.parametrize(("get", "put", "default", "changed"), CONCERNS)
-def test_a_concern_is_frozen(get: Any, put: Any, default: Any, changed: Any) -> None:
+@pytest.mark.parametrize(("concern", "changed"), CONCERNS, ids=[c.key for c, _ in CONCERNS])
+def test_a_concern_is_frozen(concern: state.Concern[Any], changed: Any) -> None:
+    assert isinstance(changed, concern.kind)
     name = dataclasses.fields(changed)[0].name
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(changed, name, None)
 
 
-def test_an_update_replaces_the_whole_value_and_leaves_the_old_one_alone() -> None:
+@pytest.mark.parametrize(("concern", "changed"), CONCERNS, ids=[c.key for c, _ in CONCERNS])
+def test_an_update_replaces_the_whole_value_and_leaves_the_old_one_alone(
+    concern: state.Concern[Any], changed: Any
+) -> None:
     store: dict[str, Any] = {}
-    first = state.update_link_state(store, loaded=True)
-    second = state.update_link_state(store, epoch=LinkEpoch("v-0", 7))
-    assert first == LinkState(loaded=True)
-    assert second == LinkState(loaded=True, epoch=LinkEpoch("v-0", 7))
-    assert state.link_state(store) is second
+    changes = {
+        f.name: getattr(changed, f.name)
+        for f in dataclasses.fields(changed)
+        if getattr(changed, f.name) != getattr(concern.default, f.name)
+    }
+    name, *rest = changes
+    first = concern.update(store, **{name: changes[name]})
+    second = concern.update(store, **{k: changes[k] for k in rest})
+    assert first == dataclasses.replace(concern.default, **{name: changes[name]})
+    assert second == changed
+    assert concern.get(store) is second
+    assert concern.default != changed  # the default itself was never changed
     with pytest.raises(TypeError):
-        state.update_link_state(store, no_such_field=1)
+        concern.update(store, no_such_field=1)
 
 
 def test_a_value_of_another_type_under_a_key_reads_as_the_default() -> None:
     # What an old session or a stray write left there is never trusted.
-    store: dict[str, Any] = {state.LINK: ("old", "tuple"), state.FOLLOW: ("v-0", 2)}
-    assert state.link_state(store) == LinkState()
-    assert state.follow(store) is None
-    state.set_follow(Follow("v-0", 2), store)
-    assert state.follow(store) == Follow("v-0", 2)
+    store: dict[str, Any] = {state.LINK.key: ("old", "tuple"), state.FOLLOW.key: ("v-0", 2)}
+    assert state.LINK.get(store) == LinkState()
+    assert state.FOLLOW.get(store) is None
+    state.FOLLOW.set(Follow("v-0", 2), store)
+    assert state.FOLLOW.get(store) == Follow("v-0", 2)
 
 
 def test_the_run_on_screen_round_trips() -> None:
     store: dict[str, Any] = {}
-    assert state.run_on_screen(store) is None
+    assert state.RUN.get(store) is None
     marker: Any = object()
-    state.set_run_on_screen(marker, store)
-    assert state.run_on_screen(store) is marker
+    state.RUN.set(marker, store)
+    assert state.RUN.get(store) is marker
+
+
+def test_every_concern_has_its_own_key() -> None:
+    assert len(state.CONCERN_KEYS) == len(set(state.CONCERN_KEYS)) == 10
+    assert all(key.startswith("lrviz_") for key in state.CONCERN_KEYS)
 
 
 def test_widget_values_round_trip_and_defaults_are_kept() -> None:

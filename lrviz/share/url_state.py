@@ -28,7 +28,7 @@ the epochs that ran, so the link opened again plays the same run and needs no cu
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -167,6 +167,14 @@ def _batch(text: str, notices: list[str]) -> int | None:
     return _whole(text, 1, MAX_BATCH, "Batch size", notices)
 
 
+def _choice(text: str, names: Collection[str]) -> str:
+    """One of names, written in any case; raises _Refused otherwise."""
+    name = text.strip().lower()
+    if name not in names:
+        raise _Refused(f"is not one of {', '.join(names)}")
+    return name
+
+
 def _read(key: str, text: str, out: dict[str, object], notices: list[str]) -> None:
     """Put the value of one parameter into out (by field); raises _Refused if it cannot be used."""
     if key in ("w0", "b0"):
@@ -180,10 +188,7 @@ def _read(key: str, text: str, out: dict[str, object], notices: list[str]) -> No
     elif key == "epochs":
         out["epochs"] = _whole(text, 0, MAX_EPOCHS, "Epoch budget", notices)
     elif key == "opt":
-        name = text.strip().lower()
-        if name not in OPTIMIZER_TABLE:
-            raise _Refused(f"is not one of {', '.join(OPTIMIZER_TABLE)}")
-        out["optimizer"] = name
+        out["optimizer"] = _choice(text, OPTIMIZER_TABLE)
     elif key in _HYPER_PARAMS:
         hyper = _HYPER_PARAMS[key]
         if hyper.choices:
@@ -197,10 +202,7 @@ def _read(key: str, text: str, out: dict[str, object], notices: list[str]) -> No
     elif key == "seed":
         out["seed"] = _whole(text, 0, MAX_SEED, "Shuffle seed", notices)
     elif key == "loss":
-        name = text.strip().lower()
-        if name not in LOSS_CHOICES:
-            raise _Refused(f"is not one of {', '.join(LOSS_CHOICES)}")
-        out["loss"] = name
+        out["loss"] = _choice(text, LOSS_CHOICES)
     elif key == "delta":
         if _number(text) <= 0:
             raise _Refused("must be greater than 0")

@@ -29,7 +29,7 @@ from lrviz.ui.session import Current
 
 def pins() -> tuple[Pin, ...]:
     """The runs pinned in this session, oldest first."""
-    return tuple(p for p in state.pins_state().pins if isinstance(p, Pin))
+    return tuple(p for p in state.PINS.get().pins if isinstance(p, Pin))
 
 
 def set_pins(new: Sequence[Pin], sources: Mapping[str, DataSource] | None = None) -> None:
@@ -41,8 +41,8 @@ def set_pins(new: Sequence[Pin], sources: Mapping[str, DataSource] | None = None
     for pin in new:
         unique.setdefault(pin.pin_id, pin)
     kept = tuple(unique.values())[-MAX_PINNED:]
-    known = {**state.pins_state().sources, **(sources or {})}
-    state.update_pins_state(pins=kept, sources={k: v for k, v in known.items() if k in unique})
+    known = {**state.PINS.get().sources, **(sources or {})}
+    state.PINS.update(pins=kept, sources={k: v for k, v in known.items() if k in unique})
 
 
 def _pin(pin: Pin) -> None:
@@ -67,7 +67,7 @@ def with_pins(current: Current, data_name: str, theme: Theme, plotly_url: str) -
     if not pinned:
         return current
     key = compare_key(current.key, pinned)
-    shown = state.pins_state().shown
+    shown = state.PINS.get().shown
     if shown is not None and shown.key == key:
         return shown
     try:
@@ -84,7 +84,7 @@ def with_pins(current: Current, data_name: str, theme: Theme, plotly_url: str) -
         )
         return current
     shown = Current(current.run, encoded, key, current.view)
-    state.update_pins_state(shown=shown)
+    state.PINS.update(shown=shown)
     return shown
 
 
@@ -160,7 +160,7 @@ def pin_params() -> tuple[dict[str, str], int]:
     """The link parameters of the pinned runs (pin1, pin2, ...), and how many pins are left
     out because their data cannot go in a link (an uploaded file, a big table)."""
     screen = current_data_source()
-    known: dict[str, DataSource | None] = dict(state.pins_state().sources)
+    known: dict[str, DataSource | None] = dict(state.PINS.get().sources)
     params: dict[str, str] = {}
     left_out = 0
     for pin in pins():
@@ -170,7 +170,7 @@ def pin_params() -> tuple[dict[str, str], int]:
             left_out += 1
             continue
         params[PIN_PARAMS[len(params)]] = pin_to_text(pin.settings, data)
-    state.update_pins_state(sources=known)
+    state.PINS.update(sources=known)
     return params, left_out
 
 

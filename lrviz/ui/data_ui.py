@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 import streamlit as st
 
 from lrviz.app.data_source import (
     GEN_LIMIT,
-    MAX_INLINE_POINTS,
     DataSource,
     generator_source,
     points_source,
@@ -70,8 +69,10 @@ from lrviz.ui.state import UPLOAD as UPLOAD_KEY
 from lrviz.ui.state import XCOL as XCOL_KEY
 from lrviz.ui.state import YCOL as YCOL_KEY
 
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
 __all__ = [
-    "MAX_INLINE_POINTS",
     "ActiveData",
     "DataSource",
     "apply_params",
@@ -119,8 +120,8 @@ class ActiveData(NamedTuple):
 
 def _activate(src: DataSource, points: Points, tab: str, *, from_editor: bool = False) -> None:
     """Make points the active data (the run restarts at epoch 0 because its data changed)."""
-    old = state.data_state()
-    state.update_data_state(
+    old = state.DATA.get()
+    state.DATA.update(
         origin=src.with_standardize(False),
         points=points,
         version=old.version + 1,
@@ -128,13 +129,13 @@ def _activate(src: DataSource, points: Points, tab: str, *, from_editor: bool = 
     )
     if not from_editor:
         # A fresh table on the new data; edits made on the old data must not carry over.
-        state.update_data_state(edit_base=points, edit_version=old.edit_version + 1)
-    state.update_data_state(sync=src.with_standardize(bool(state.widget(STANDARDIZE_KEY, False))))
+        state.DATA.update(edit_base=points, edit_version=old.edit_version + 1)
+    state.DATA.update(sync=src.with_standardize(bool(state.widget(STANDARDIZE_KEY, False))))
 
 
 def _refuse(tab: str, message: str) -> None:
     """Show message in tab; the active data stays as it was."""
-    state.update_data_state(status=Status(tab, "error", message))
+    state.DATA.update(status=Status(tab, "error", message))
 
 
 def set_data_source(src: DataSource) -> str | None:
@@ -149,7 +150,7 @@ def set_data_source(src: DataSource) -> str | None:
     except DataError as error:
         return str(error)
     _activate(src, points, _tab_of(src))
-    state.update_data_state(sync=src)
+    state.DATA.update(sync=src)
     return None
 
 
@@ -159,7 +160,7 @@ def current_data_source() -> DataSource:
     A source set but not yet shown by the widgets (a link, a lesson) is the active one already.
     """
     _init()
-    data = state.data_state()
+    data = state.DATA.get()
     if data.sync is not None:
         return data.sync
     assert data.origin is not None  # set by _init
@@ -171,21 +172,21 @@ def _tab_of(src: DataSource) -> str:
 
 
 def _init() -> None:
-    if state.data_state().origin is None:
+    if state.DATA.get().origin is None:
         src = preset_source(DEFAULT_PRESET)
         _activate(src, resolve(src), "Preset")
-        state.update_data_state(status=None)
+        state.DATA.update(status=None)
 
 
 # ---- callbacks ----------------------------------------------------------------------------
 
 
 def _preset_key_now() -> str:
-    return state.preset_key(state.data_state().preset_generation)
+    return state.preset_key(state.DATA.get().preset_generation)
 
 
 def _on_preset(generation: int) -> None:
-    if generation != state.data_state().preset_generation:
+    if generation != state.DATA.get().preset_generation:
         return  # a picker replaced since the browser sent this (see lrviz.ui.state.preset_key)
     name = state.widget(state.preset_key(generation))
     if name is None:
@@ -235,13 +236,13 @@ def _on_upload() -> None:
     if table is None:
         _refuse("Upload", error or "The file cannot be read.")
         return
-    state.update_data_state(table=UploadedTable(uploaded.name, table))
+    state.DATA.update(table=UploadedTable(uploaded.name, table))
     state.set_widgets({XCOL_KEY: 0, YCOL_KEY: 1})
     _use_table()
 
 
 def _use_table() -> None:
-    stored = state.data_state().table
+    stored = state.DATA.get().table
     if stored is None:
         return
     name, table = stored.name, stored.table
@@ -256,7 +257,7 @@ def _use_table() -> None:
 
 
 def _on_edit() -> None:
-    state.update_data_state(edit_pending=True)
+    state.DATA.update(edit_pending=True)
 
 
 def cell_text(value: float) -> str:
@@ -283,14 +284,14 @@ def table_points(table: pd.DataFrame) -> Points:
 
 def _sync_widgets() -> None:
     """Make the widgets show the source set since they were last drawn."""
-    src = state.data_state().sync
+    src = state.DATA.get().sync
     if src is None:
         return
-    state.update_data_state(sync=None)
+    state.DATA.update(sync=None)
     preset = src.preset if src.kind == "preset" else None
     if state.widget(_preset_key_now()) != preset:
-        generation = state.data_state().preset_generation + 1
-        state.update_data_state(preset_generation=generation)
+        generation = state.DATA.get().preset_generation + 1
+        state.DATA.update(preset_generation=generation)
         state.set_widget(state.preset_key(generation), preset)
     if src.kind == "generator" and src.spec is not None:
         for field, key in GEN_KEYS.items():
@@ -307,7 +308,7 @@ def _defaults() -> None:
 
 
 def _status(tab: str) -> None:
-    status = state.data_state().status
+    status = state.DATA.get().status
     if status is None or status.tab != tab:
         return
     show: Callable[[str], object] = st.error if status.kind == "error" else st.caption
@@ -320,7 +321,7 @@ def _preset_tab() -> None:
         preset_names(),
         key=_preset_key_now(),
         on_change=_on_preset,
-        args=(state.data_state().preset_generation,),
+        args=(state.DATA.get().preset_generation,),
         placeholder="Pick a preset",
         label_visibility="collapsed",
     )
@@ -329,34 +330,46 @@ def _preset_tab() -> None:
     _status("Preset")
 
 
+class _GenBox(NamedTuple):
+    """One number box of the generator: its GeneratorSpec field, label, range and step."""
+
+    field: str
+    label: str
+    low: float
+    high: float
+    step: float
+    format: str | None = "%g"
+
+
+# Two boxes a row, then the seed row (the seed beside its New sample button).
+_GEN_ROWS: tuple[tuple[_GenBox, _GenBox], ...] = (
+    (_GenBox("n", "n", MIN_N, MAX_N, 10, None), _GenBox("noise", "Noise σ", 0.0, GEN_LIMIT, 0.1)),
+    (
+        _GenBox("true_w", "True w", -GEN_LIMIT, GEN_LIMIT, 0.1),
+        _GenBox("true_b", "True b", -GEN_LIMIT, GEN_LIMIT, 0.1),
+    ),
+    (
+        _GenBox("x_min", "x from", -GEN_LIMIT, GEN_LIMIT, 1.0),
+        _GenBox("x_max", "x to", -GEN_LIMIT, GEN_LIMIT, 1.0),
+    ),
+)
+_GEN_SEED = _GenBox("seed", "Seed", 0, MAX_SEED, 1, None)
+
+
+def _gen_box(column: DeltaGenerator, box: _GenBox) -> None:
+    key = GEN_KEYS[box.field]
+    column.number_input(
+        box.label, box.low, box.high, box_value(key, box.low, box.high), step=box.step,
+        format=box.format, key=key, on_change=_on_generator,
+    )  # fmt: skip
+
+
 def _generator_tab() -> None:
-    n_key, seed_key = GEN_KEYS["n"], GEN_KEYS["seed"]
-    c1, c2 = st.columns(2)
-    c1.number_input(
-        "n", MIN_N, MAX_N, box_value(n_key, MIN_N, MAX_N), step=10, key=n_key,
-        on_change=_on_generator,
-    )  # fmt: skip
-    c2.number_input(
-        "Noise σ", 0.0, GEN_LIMIT, box_value(GEN_KEYS["noise"], 0.0, GEN_LIMIT), step=0.1,
-        format="%g", key=GEN_KEYS["noise"], on_change=_on_generator,
-    )  # fmt: skip
-    c1, c2 = st.columns(2)
-    for column, field, label in ((c1, "true_w", "True w"), (c2, "true_b", "True b")):
-        column.number_input(
-            label, -GEN_LIMIT, GEN_LIMIT, box_value(GEN_KEYS[field], -GEN_LIMIT, GEN_LIMIT),
-            step=0.1, format="%g", key=GEN_KEYS[field], on_change=_on_generator,
-        )  # fmt: skip
-    c1, c2 = st.columns(2)
-    for column, field, label in ((c1, "x_min", "x from"), (c2, "x_max", "x to")):
-        column.number_input(
-            label, -GEN_LIMIT, GEN_LIMIT, box_value(GEN_KEYS[field], -GEN_LIMIT, GEN_LIMIT),
-            step=1.0, format="%g", key=GEN_KEYS[field], on_change=_on_generator,
-        )  # fmt: skip
+    for row in _GEN_ROWS:
+        for column, box in zip(st.columns(2), row, strict=True):
+            _gen_box(column, box)
     c1, c2 = st.columns(2, vertical_alignment="bottom")
-    c1.number_input(
-        "Seed", 0, MAX_SEED, box_value(seed_key, 0, MAX_SEED), step=1, key=seed_key,
-        on_change=_on_generator,
-    )  # fmt: skip
+    _gen_box(c1, _GEN_SEED)
     c2.button(
         "New sample",
         key=state.NEW_SAMPLE,
@@ -368,7 +381,7 @@ def _generator_tab() -> None:
 
 
 def _edit_tab() -> None:
-    base = state.data_state().edit_base
+    base = state.DATA.get().edit_base
     assert base is not None  # set with the first data
     if base.n > EDIT_MAX_ROWS:
         st.caption(
@@ -380,7 +393,7 @@ def _edit_tab() -> None:
     # stores 2.53), so what was typed is kept as typed and read by edited_points.
     edited = st.data_editor(
         edit_frame(base),
-        key=state.editor_key(state.data_state().edit_version),
+        key=state.editor_key(state.DATA.get().edit_version),
         num_rows="dynamic",
         hide_index=True,
         height=min(36 + 35 * (base.n + 1), 250),
@@ -391,15 +404,15 @@ def _edit_tab() -> None:
             "y": st.column_config.TextColumn("y", help="A number, e.g. 2.5, -3 or 2.5e3"),
         },
     )
-    if state.data_state().edit_pending:
-        state.update_data_state(edit_pending=False)
+    if state.DATA.get().edit_pending:
+        state.DATA.update(edit_pending=False)
         try:
             points = table_points(edited)
         except DataError as error:
             _refuse("Edit", str(error))
         else:
             _activate(points_source(points, "edited"), points, "Edit", from_editor=True)
-    data = state.data_state()
+    data = state.DATA.get()
     if data.status is None and data.origin is not None and data.origin.kind != "edited":
         st.caption("Edit, add or delete rows; the run restarts on the edited data at once.")
     _status("Edit")
@@ -417,7 +430,7 @@ def _upload_tab() -> None:
         "A CSV file with x and y columns, comma or semicolon separated, up to "
         f"{upload_limit_text()}."
     )
-    data = state.data_state()
+    data = state.DATA.get()
     stored = data.table
     if stored is not None and stored.table.needs_choice:
         names = stored.table.names
@@ -445,13 +458,13 @@ def _standardize_ui(points: Points) -> bool:
         problem = standardize_problem(points.x)
         if problem:
             state.set_widget(STANDARDIZE_KEY, False)
-            version = state.data_state().version
-            state.update_data_state(no_scaling=ScalingRefused(version, problem))
+            version = state.DATA.get().version
+            state.DATA.update(no_scaling=ScalingRefused(version, problem))
     on = bool(st.toggle("Standardize x", key=STANDARDIZE_KEY, help="Train on z = (x − mean)/std"))
-    data = state.data_state()
+    data = state.DATA.get()
     refused = data.no_scaling
     if refused is not None and (on or refused.version != data.version):
-        state.update_data_state(no_scaling=None)
+        state.DATA.update(no_scaling=None)
     elif refused is not None:
         st.warning(escape_markdown(refused.text))
     raw = curvature(points.x, points.y).max_stable_lr
@@ -477,7 +490,7 @@ def build_active(points: Points, src: DataSource) -> ActiveData:
 
 def _active(standardized: bool) -> ActiveData:
     """The ActiveData for the current points and toggle, rebuilt only when either changed."""
-    data = state.data_state()
+    data = state.DATA.get()
     version = data.version
     cached = data.active
     if cached is not None and (cached.version, cached.standardize) == (version, standardized):
@@ -491,7 +504,7 @@ def _active(standardized: bool) -> ActiveData:
             raise
         st.error(f"This data cannot be trained on: {escape_markdown(str(error))}")
         return cached.data
-    state.update_data_state(active=ActiveCache(version, standardized, active))
+    state.DATA.update(active=ActiveCache(version, standardized, active))
     return active
 
 
@@ -514,7 +527,7 @@ def data_ui() -> ActiveData:
             _generator_tab()
         with tabs[3]:
             _upload_tab()
-        points = state.data_state().points
+        points = state.DATA.get().points
         assert points is not None  # set by _init
         active = _active(_standardize_ui(points))
         with summary.container():

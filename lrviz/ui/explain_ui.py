@@ -170,9 +170,9 @@ def details_ui(data: Dataset, run: Run, point: int) -> None:
 def _choose_point(pts: PerPoint, selected: int | None, key: str) -> int:
     """A selector over the points, moved to `selected` whenever the caller's choice changes."""
     widget = table_key(key, "point" if pts.n <= SELECTBOX_POINTS else "point_number")
-    told = state.tables_state().told
+    told = state.TABLES.get().told
     if selected is not None and told.get(key) != selected:
-        state.update_tables_state(told={**told, key: selected})
+        state.TABLES.update(told={**told, key: selected})
         state.set_widget(widget, int(selected))
     chosen = state.widget(widget, 0)
     # The selectbox keeps a choice set from code as its label; once the data changes, that label

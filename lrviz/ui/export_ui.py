@@ -67,7 +67,7 @@ def export_ui(shown: Current, data_name: str, epoch: int) -> None:
         store = read()
         cursor = read_cursor(state.player_state(store))
         at = min(max(cursor.epoch, 0), last) if cursor and cursor.run == view else epoch
-        chosen = state.follow(store)
+        chosen = state.FOLLOW.get(store)
         now = None if chosen is None else chosen.point
         fresh = chosen is not None and chosen.view == view and isinstance(now, int) and 0 <= now < n
         return html_page(shown, data_name, at, now if fresh else point, screen)

@@ -27,16 +27,16 @@ def load_lesson(key: str) -> None:
     try:
         pinned = lesson_pins(found)
     except ValueError as error:
-        state.update_lesson_state(problem=f"{found.title}: {error}")
+        state.LESSON.update(problem=f"{found.title}: {error}")
         return
     problem = set_data_source(found.source)
     if problem:
-        state.update_lesson_state(problem=f"{found.title}: {problem}")
+        state.LESSON.update(problem=f"{found.title}: {problem}")
         return
     state.set_widgets(DEFAULTS)
     state.set_widgets(widget_values(found.settings))
     set_pins(pinned)
-    state.update_lesson_state(key=key, problem="")
+    state.LESSON.update(key=key, problem="")
 
 
 def _same_run(a: RunSettings, b: RunSettings) -> bool:
@@ -45,7 +45,7 @@ def _same_run(a: RunSettings, b: RunSettings) -> bool:
 
 def active_lesson(settings: RunSettings, data_name: str) -> Lesson | None:
     """The lesson last loaded, while its data and settings are still the ones on screen."""
-    key = state.lesson_state().key
+    key = state.LESSON.get().key
     for lesson in lessons():
         if lesson.key == key:
             same_data = data_label(lesson.source) == data_name
@@ -69,7 +69,7 @@ def gallery_ui(settings: RunSettings, data_name: str, columns: int = COLUMNS) ->
                 help=lesson.caption,
                 width="stretch",
             )
-    problem = state.lesson_state().problem
+    problem = state.LESSON.get().problem
     if problem:
         st.error(f"This lesson could not be loaded: {escape_markdown(problem)}")
     lesson = active_lesson(settings, data_name)

@@ -29,7 +29,7 @@ from lrviz.ui.status import banner
 
 def followed(view: str, n: int) -> int:
     """The point (0 … n-1) followed in run `view`: the last choice for it, else point 0."""
-    stored = state.follow()
+    stored = state.FOLLOW.get()
     if stored is not None and stored.view == view:
         point = stored.point
         if isinstance(point, int) and not isinstance(point, bool) and 0 <= point < n:
@@ -41,13 +41,13 @@ def _on_point(view: str) -> None:
     """Callback: the player chose a point to follow (a click on the fit panel or its menu)."""
     point = picked_point(state.player_state())
     if point is not None:
-        state.set_follow(Follow(view, point))
+        state.FOLLOW.set(Follow(view, point))
 
 
 def _needs_full_run(callback: Callable[[], None]) -> Callable[[], None]:
     def run_then_flag() -> None:
         callback()
-        state.update_page_state(full_run=True)
+        state.PAGE.update(full_run=True)
 
     return run_then_flag
 
@@ -58,7 +58,7 @@ def _on_lesson() -> None:
     key = reported.get("lesson") if isinstance(reported, Mapping) else None
     if isinstance(key, str):
         load_lesson(key)
-        state.update_page_state(full_run=True)
+        state.PAGE.update(full_run=True)
 
 
 # A point's numbers for every epoch: made once per (run, point), shared by the session's reruns.
@@ -132,8 +132,8 @@ def live_player_ui(
         on_lesson=_on_lesson,
     )
     write_link_ui(link(epoch))
-    if state.page_state().full_run:
-        state.update_page_state(full_run=False)
+    if state.PAGE.get().full_run:
+        state.PAGE.update(full_run=False)
         st.rerun(scope="app")
 
 

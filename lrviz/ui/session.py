@@ -41,10 +41,10 @@ def current_run_ui(
     rerun), so the sidebar, the run on screen and the URL agree. With no good run on this data,
     the default settings are used. Training shows a spinner naming the work.
     """
-    previous = state.run_on_screen()
-    restoring = state.refusal_state().restoring
+    previous = state.RUN.get()
+    restoring = state.REFUSAL.get().restoring
     if restoring:
-        state.update_refusal_state(restoring=False)
+        state.REFUSAL.update(restoring=False)
     if settings is None:
         if previous is not None:
             return previous
@@ -61,8 +61,8 @@ def current_run_ui(
         if kept is not None and not restoring:
             # Put the sidebar back to the run kept on screen, then draw the page again, so
             # the sidebar, the run and the URL agree. One rerun: a second refusal stops here.
-            state.set_run_on_screen(kept)
-            state.update_refusal_state(refused=Refused(kept.view, reason), restoring=True)
+            state.RUN.set(kept)
+            state.REFUSAL.update(refused=Refused(kept.view, reason), restoring=True)
             restore_settings(widget_values(kept.run.settings))
             st.rerun()
         st.error(escape_markdown(reason))
@@ -70,8 +70,8 @@ def current_run_ui(
             raise
         current = kept
     else:
-        state.update_refusal_state(refused=None)
-    state.set_run_on_screen(current)
+        state.REFUSAL.update(refused=None)
+    state.RUN.set(current)
     return current
 
 
@@ -105,11 +105,11 @@ def _plain(error: Exception) -> str:
 
 def _refusal_ui(view: str) -> None:
     """The reason the last settings were refused, while the run kept in their place is shown."""
-    stored = state.refusal_state().refused
+    stored = state.REFUSAL.get().refused
     if stored is None:
         return
     if stored.view != view:
-        state.update_refusal_state(refused=None)
+        state.REFUSAL.update(refused=None)
         return
     st.error(escape_markdown(stored.reason))
 

@@ -81,13 +81,13 @@ def _on_lr_text() -> None:
     if value is not None:
         state.set_widget(LR, value)
     # Shown while α stays what it was when the typing was refused.
-    state.update_settings_state(lr_problem=LrProblem(why, state.widget(LR)))
+    state.SETTINGS.update(lr_problem=LrProblem(why, state.widget(LR)))
 
 
 def restore_settings(values: Mapping[str, object]) -> None:
     """Put these widget values back at the start of the next script run (safe after the widgets
     were drawn): for a run refused after its settings were read."""
-    state.update_settings_state(restore=dict(values))
+    state.SETTINGS.update(restore=dict(values))
 
 
 def snap(value: float) -> float:
@@ -112,9 +112,9 @@ def apply_pick() -> None:
 def _init_state() -> None:
     for key, value in DEFAULTS.items():
         state.default_widget(key, value)
-    restore = state.settings_state().restore
+    restore = state.SETTINGS.get().restore
     if restore is not None:
-        state.update_settings_state(restore=None)
+        state.SETTINGS.update(restore=None)
         state.set_widgets(restore)
     lr = state.widget(LR)
     if isinstance(lr, bool) or not isinstance(lr, int | float) or not LR_MIN <= lr <= LR_MAX:
@@ -220,20 +220,20 @@ def settle_values(
 def _settle(n: int, data: Dataset | None) -> list[str]:
     """Apply settle_values to the widget values, before the widgets are drawn."""
     values = {key: state.widget(key) for key in DEFAULTS}
-    changes, notes = settle_values(values, n, data, state.settings_state().good_start)
+    changes, notes = settle_values(values, n, data, state.SETTINGS.get().good_start)
     state.set_widgets(changes)
-    state.update_settings_state(good_start=(float(state.widget(W0)), float(state.widget(B0))))
+    state.SETTINGS.update(good_start=(float(state.widget(W0)), float(state.widget(B0))))
     return notes
 
 
 def _remember_notes(settings: RunSettings | None, notes: list[str]) -> None:
     """Keep notes for these settings; drop older notes once the settings have changed."""
     key = None if settings is None else _notes_key(settings)
-    stored = state.settings_state().notes
+    stored = state.SETTINGS.get().notes
     if notes:
-        state.update_settings_state(notes=SettingsNotes(key, tuple(notes)))
+        state.SETTINGS.update(notes=SettingsNotes(key, tuple(notes)))
     elif stored is not None and stored.about != key:
-        state.update_settings_state(notes=None)
+        state.SETTINGS.update(notes=None)
 
 
 def _notes_key(settings: RunSettings) -> tuple[object, ...]:
@@ -242,7 +242,7 @@ def _notes_key(settings: RunSettings) -> tuple[object, ...]:
 
 def settings_notes(run: Run) -> tuple[str, ...]:
     """What the sidebar changed to make the run on screen (plain text), and the run's own cut."""
-    stored = state.settings_state().notes
+    stored = state.SETTINGS.get().notes
     notes = stored.texts if stored is not None and stored.about == _notes_key(run.settings) else ()
     if run.note and run.note not in notes:
         notes = (*notes, run.note)
@@ -374,7 +374,7 @@ def _lr_ui(curv: Curvature) -> float:
         on_change=_on_lr_text,
         help=f"Any α from {fmt(LR_MIN)} to {fmt(LR_MAX)}, e.g. 1.33e-6 or 0.0123",
     )
-    problem = state.settings_state().lr_problem
+    problem = state.SETTINGS.get().lr_problem
     if problem is not None and problem.text and problem.lr == lr:
         st.error(escape_markdown(problem.text))
     _stable_limit_caption(lr, curv)

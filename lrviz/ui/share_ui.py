@@ -45,10 +45,10 @@ def read_link_ui(
     data_keys: parameters the data source reads, handed to apply_data (which sets the data and
     returns plain-text notices).
     """
-    if state.link_state().loaded:
+    if state.LINK.get().loaded:
         return
     params = {str(k): str(v) for k, v in st.query_params.to_dict().items()}
-    state.update_link_state(loaded=True, bare=not params)
+    state.LINK.update(loaded=True, bare=not params)
     parsed = from_params(params, other_keys=(*data_keys, *LESSON_KEYS))
     # The lesson first (its data, settings and pins); what else the link says comes on top.
     notices = _apply_lesson(params.get(LESSON_PARAM))
@@ -66,9 +66,9 @@ def read_link_ui(
     except Exception as error:  # a link must never break the page
         notices.append(f"The pinned runs in the link were ignored ({type(error).__name__}).")
     if notices:
-        state.update_link_state(notices=Notices(None, tuple(notices)))
+        state.LINK.update(notices=Notices(None, tuple(notices)))
     if parsed.epoch:
-        state.update_link_state(epoch=LinkEpoch(None, parsed.epoch))
+        state.LINK.update(epoch=LinkEpoch(None, parsed.epoch))
 
 
 def _apply_lesson(key: str | None) -> list[str]:
@@ -83,41 +83,41 @@ def _apply_lesson(key: str | None) -> list[str]:
 
 def link_epoch(view: str, epoch: int, last: int, player_state: object) -> int:
     """The epoch to show: the link's, for the run it opened, until the player reports one."""
-    pending = state.link_state().epoch
+    pending = state.LINK.get().epoch
     if pending is None:
         return epoch
     owner, wanted = pending.view, pending.epoch
     cursor = read_cursor(player_state)
     if (owner is not None and owner != view) or (cursor is not None and cursor.run == view):
-        state.update_link_state(epoch=None)  # the settings changed, or the player took over
+        state.LINK.update(epoch=None)  # the settings changed, or the player took over
         return epoch
     if owner is None:
-        state.update_link_state(epoch=LinkEpoch(view, wanted))
+        state.LINK.update(epoch=LinkEpoch(view, wanted))
         if wanted > last:
             _add_notice(f"The link asks for epoch {wanted:,}; this run ends at {last:,}.")
     return min(wanted, last)
 
 
 def _add_notice(text: str) -> None:
-    stored = state.link_state().notices or Notices(None, ())
-    state.update_link_state(notices=Notices(stored.view, (*stored.texts, text)))
+    stored = state.LINK.get().notices or Notices(None, ())
+    state.LINK.update(notices=Notices(stored.view, (*stored.texts, text)))
 
 
 def link_notices_ui(view: str) -> None:
     """Show what the link asked for that was clamped or ignored, while its run is on screen."""
-    link = state.link_state()
+    link = state.LINK.get()
     dropped = dropped_notice(state.probe_state()) if link.bare else ""
     if dropped and not link.probed:
         earlier = link.notices.texts if link.notices is not None else ()
-        link = state.update_link_state(probed=True, notices=Notices(view, (*earlier, dropped)))
+        link = state.LINK.update(probed=True, notices=Notices(view, (*earlier, dropped)))
     stored = link.notices
     if stored is None:
         return
     notices = stored.texts
     if stored.view is None:
-        state.update_link_state(notices=Notices(view, notices))
+        state.LINK.update(notices=Notices(view, notices))
     elif stored.view != view:
-        state.update_link_state(notices=None)
+        state.LINK.update(notices=None)
         return
     shown = [f"- {escape_markdown(text)}" for text in notices[:MAX_NOTICES]]
     if len(notices) > MAX_NOTICES:
@@ -135,7 +135,7 @@ def link_params(
     epoch, the lesson on screen (if any) and the pinned runs."""
     params = {**(data_params or {}), **to_params(settings, present=present, epoch=epoch)}
     if active_lesson(settings, data_label(current_data_source())) is not None:
-        params[LESSON_PARAM] = str(state.lesson_state().key)
+        params[LESSON_PARAM] = str(state.LESSON.get().key)
     params.update(pin_params()[0])
     return params
 
@@ -155,7 +155,7 @@ def link_probe_ui() -> None:
     """In a session that opened with no parameters, mount (once per full page run, outside any
     fragment) the probe that tells a link Streamlit dropped whole (lrviz.share.link_probe) from
     a plain visit."""
-    link = state.link_state()
+    link = state.LINK.get()
     if link.bare and not link.probed:
         probe_ui()
 

@@ -15,8 +15,10 @@ replaced whole (``dataclasses.replace``); nothing else in lrviz reads or writes 
     tables   TablesState    the point the tables below the player were last told to follow
     page     PageState      a callback's request for a full page run
 
-Every getter and setter takes an optional store (default ``st.session_state``), so AppTest's
-``at.session_state`` and a plain dict work the same way.
+Each concern is one ``Concern`` (or ``Slot``, for a value that is None until set) named after
+it: ``DATA.get()``, ``DATA.set(value)``, ``DATA.update(version=2)``. Every accessor takes an
+optional store (default ``st.session_state``), so AppTest's ``at.session_state`` and a plain
+dict work the same way.
 
 Names: ``view`` is the id the browser knows a run by ("<run_id>-<count>", new for each restart;
 "run" in the payload, the cursor and the echo). ``Run.run_id`` names the settings and data only.
@@ -28,7 +30,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -374,188 +376,83 @@ class PageState:
     full_run: bool = False
 
 
-DATA = "lrviz_data"
-LINK = "lrviz_link"
-PINS = "lrviz_pins"
-RUN = "lrviz_run"
-REFUSAL = "lrviz_refusal"
-FOLLOW = "lrviz_follow"
-SETTINGS = "lrviz_settings"
-LESSON = "lrviz_lesson"
-TABLES = "lrviz_tables"
-PAGE = "lrviz_page"
-
 T = TypeVar("T")
 
 
-def _get(key: str, kind: type[T], default: T, store: Store | None) -> T:
-    value = _store(store).get(key)
-    return value if isinstance(value, kind) else default
+class Concern(Generic[T]):
+    """One concern's frozen value under one key: typed get, set and update (dataclasses.replace).
+
+    A value of another type under the key (an old session's, a stray write) reads as the default.
+    """
+
+    def __init__(self, key: str, kind: type[T], default: T) -> None:
+        self.key = key
+        self.kind = kind
+        self.default = default
+
+    def get(self, store: Store | None = None) -> T:
+        """The value (the default until one is set)."""
+        value = _store(store).get(self.key)
+        return value if isinstance(value, self.kind) else self.default
+
+    def set(self, value: T, store: Store | None = None) -> None:
+        """Replace the whole value."""
+        _store(store)[self.key] = value
+
+    def update(self, store: Store | None = None, **changes: Any) -> T:
+        """Replace fields of the value; returns the new value."""
+        new = dataclasses.replace(self.get(store), **changes)  # type: ignore[type-var]
+        self.set(new, store)
+        return new
 
 
-def _set(key: str, value: object, store: Store | None) -> None:
-    _store(store)[key] = value
+class Slot(Generic[T]):
+    """One value under one key that is None until set: typed get and set.
+
+    kind None: the value's class cannot be imported here at run time (it imports this module),
+    so what is under the key is trusted as this module's own write.
+    """
+
+    def __init__(self, key: str, kind: type[T] | None) -> None:
+        self.key = key
+        self.kind = kind
+
+    def get(self, store: Store | None = None) -> T | None:
+        """The value, None before the first set."""
+        value = _store(store).get(self.key)
+        if self.kind is None:
+            return cast("T | None", value)
+        return value if isinstance(value, self.kind) else None
+
+    def set(self, value: T, store: Store | None = None) -> None:
+        """Replace the value."""
+        _store(store)[self.key] = value
 
 
-def data_state(store: Store | None = None) -> DataState:
-    """The Data section's state (DataState() before the first run)."""
-    return _get(DATA, DataState, DataState(), store)
+DATA = Concern("lrviz_data", DataState, DataState())
+"""The Data section's state (DataState() before the first run)."""
+LINK = Concern("lrviz_link", LinkState, LinkState())
+"""The session's link state (LinkState() until the link is read)."""
+PINS = Concern("lrviz_pins", PinsState, PinsState())
+"""The pinned runs (none at first)."""
+RUN: Slot[Current] = Slot("lrviz_run", None)
+"""The run on screen (lrviz.ui.session.Current), None before the first."""
+REFUSAL = Concern("lrviz_refusal", RefusalState, RefusalState())
+"""The last refusal of settings (none at first)."""
+FOLLOW = Slot("lrviz_follow", Follow)
+"""The point last chosen to follow, and the view it was chosen in."""
+SETTINGS = Concern("lrviz_settings", SettingsState, SettingsState())
+"""The sidebar's memory (SettingsState() at first)."""
+LESSON = Concern("lrviz_lesson", LessonState, LessonState())
+"""The gallery's state (no lesson at first)."""
+TABLES = Concern("lrviz_tables", TablesState, TablesState())
+"""The points the epoch tables were told to follow (none at first)."""
+PAGE = Concern("lrviz_page", PageState, PageState())
+"""Requests to the page run (none at first)."""
 
-
-def set_data_state(value: DataState, store: Store | None = None) -> None:
-    """Replace the whole value."""
-    _set(DATA, value, store)
-
-
-def update_data_state(store: Store | None = None, **changes: Any) -> DataState:
-    """Replace fields of the data state; returns the new value."""
-    new = dataclasses.replace(data_state(store), **changes)
-    set_data_state(new, store)
-    return new
-
-
-def link_state(store: Store | None = None) -> LinkState:
-    """The session's link state (LinkState() until the link is read)."""
-    return _get(LINK, LinkState, LinkState(), store)
-
-
-def set_link_state(value: LinkState, store: Store | None = None) -> None:
-    """Replace the whole value."""
-    _set(LINK, value, store)
-
-
-def update_link_state(store: Store | None = None, **changes: Any) -> LinkState:
-    """Replace fields of the value (dataclasses.replace); returns the new value."""
-    new = dataclasses.replace(link_state(store), **changes)
-    set_link_state(new, store)
-    return new
-
-
-def pins_state(store: Store | None = None) -> PinsState:
-    """The pinned runs (none at first)."""
-    return _get(PINS, PinsState, PinsState(), store)
-
-
-def set_pins_state(value: PinsState, store: Store | None = None) -> None:
-    """Replace the whole value."""
-    _set(PINS, value, store)
-
-
-def update_pins_state(store: Store | None = None, **changes: Any) -> PinsState:
-    """Replace fields of the value (dataclasses.replace); returns the new value."""
-    new = dataclasses.replace(pins_state(store), **changes)
-    set_pins_state(new, store)
-    return new
-
-
-def run_on_screen(store: Store | None = None) -> Current | None:
-    """The run on screen (lrviz.ui.session.Current), None before the first."""
-    return _store(store).get(RUN)
-
-
-def set_run_on_screen(current: Current, store: Store | None = None) -> None:
-    """Make current the run on screen."""
-    _set(RUN, current, store)
-
-
-def refusal_state(store: Store | None = None) -> RefusalState:
-    """The last refusal of settings (none at first)."""
-    return _get(REFUSAL, RefusalState, RefusalState(), store)
-
-
-def set_refusal_state(value: RefusalState, store: Store | None = None) -> None:
-    """Replace the whole value."""
-    _set(REFUSAL, value, store)
-
-
-def update_refusal_state(store: Store | None = None, **changes: Any) -> RefusalState:
-    """Replace fields of the value (dataclasses.replace); returns the new value."""
-    new = dataclasses.replace(refusal_state(store), **changes)
-    set_refusal_state(new, store)
-    return new
-
-
-def follow(store: Store | None = None) -> Follow | None:
-    """The point last chosen to follow, and the view it was chosen in."""
-    return _get(FOLLOW, Follow, None, store)  # type: ignore[arg-type]
-
-
-def set_follow(value: Follow, store: Store | None = None) -> None:
-    """Follow value.point in value.view."""
-    _set(FOLLOW, value, store)
-
-
-def settings_state(store: Store | None = None) -> SettingsState:
-    """The sidebar's memory (SettingsState() at first)."""
-    return _get(SETTINGS, SettingsState, SettingsState(), store)
-
-
-def set_settings_state(value: SettingsState, store: Store | None = None) -> None:
-    """Replace the whole value."""
-    _set(SETTINGS, value, store)
-
-
-def update_settings_state(store: Store | None = None, **changes: Any) -> SettingsState:
-    """Replace fields of the value (dataclasses.replace); returns the new value."""
-    new = dataclasses.replace(settings_state(store), **changes)
-    set_settings_state(new, store)
-    return new
-
-
-def lesson_state(store: Store | None = None) -> LessonState:
-    """The gallery's state (no lesson at first)."""
-    return _get(LESSON, LessonState, LessonState(), store)
-
-
-def set_lesson_state(value: LessonState, store: Store | None = None) -> None:
-    """Replace the whole value."""
-    _set(LESSON, value, store)
-
-
-def update_lesson_state(store: Store | None = None, **changes: Any) -> LessonState:
-    """Replace fields of the value (dataclasses.replace); returns the new value."""
-    new = dataclasses.replace(lesson_state(store), **changes)
-    set_lesson_state(new, store)
-    return new
-
-
-def tables_state(store: Store | None = None) -> TablesState:
-    """The points the epoch tables were told to follow (none at first)."""
-    return _get(TABLES, TablesState, TablesState(), store)
-
-
-def set_tables_state(value: TablesState, store: Store | None = None) -> None:
-    """Replace the whole value."""
-    _set(TABLES, value, store)
-
-
-def update_tables_state(store: Store | None = None, **changes: Any) -> TablesState:
-    """Replace fields of the value (dataclasses.replace); returns the new value."""
-    new = dataclasses.replace(tables_state(store), **changes)
-    set_tables_state(new, store)
-    return new
-
-
-def page_state(store: Store | None = None) -> PageState:
-    """Requests to the page run (none at first)."""
-    return _get(PAGE, PageState, PageState(), store)
-
-
-def set_page_state(value: PageState, store: Store | None = None) -> None:
-    """Replace the whole value."""
-    _set(PAGE, value, store)
-
-
-def update_page_state(store: Store | None = None, **changes: Any) -> PageState:
-    """Replace fields of the value (dataclasses.replace); returns the new value."""
-    new = dataclasses.replace(page_state(store), **changes)
-    set_page_state(new, store)
-    return new
-
-
-CONCERN_KEYS: tuple[str, ...] = (
-    DATA, LINK, PINS, RUN, REFUSAL, FOLLOW, SETTINGS, LESSON, TABLES, PAGE,
-)  # fmt: skip
+CONCERN_KEYS: tuple[str, ...] = tuple(
+    c.key for c in (DATA, LINK, PINS, RUN, REFUSAL, FOLLOW, SETTINGS, LESSON, TABLES, PAGE)
+)
 """The keys of the concerns, one each."""
 
 
@@ -567,7 +464,7 @@ def later_reader() -> Callable[[], Store]:
     live = None if ctx is None else ctx.session_state
 
     def read() -> Store:
-        keys = (PLAYER, FOLLOW)
+        keys = (PLAYER, FOLLOW.key)
         return {} if live is None else {k: live[k] for k in keys if k in live}
 
     return read
