@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
-from lrviz.figures.marks import now_marker, path_style
+from lrviz.figures.marks import line_trace, now_marker, path_style
 from lrviz.figures.scene import Scene, rounded, surface_grid
 from lrviz.figures.theme import DEFAULT_THEME, Theme
 from lrviz.figures.uids import (
@@ -78,16 +78,10 @@ def _ring_traces(scene: Scene, theme: Theme) -> list[go.Scatter]:
             continue
         rim = i / max(n_levels - 1, 1)  # 0 at the valley floor, 1 at the rim
         colour = colours[round((1 - rim) * (len(colours) - 1))]
+        line = {"color": colour, "width": theme.thin_width}
         traces.append(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                name="loss contours (log-spaced)",
-                legendgroup="rings",
-                showlegend=False,
-                line={"color": colour, "width": theme.thin_width},
-                hoverinfo="skip",
+            line_trace(
+                xs, ys, "loss contours (log-spaced)", line, legendgroup="rings", showlegend=False
             )
         )
     return traces
@@ -149,15 +143,9 @@ def _optimum_trace(scene: Scene, theme: Theme) -> go.Scatter:
     x0 = float(scene.data.moments.x_mean)
     y0 = float(scene.data.moments.y_mean)
     ws = list(scene.w_range)
-    return go.Scatter(
-        x=ws,
-        y=[y0 - x0 * w for w in ws],
-        mode="lines",
-        name="optimum (a whole line)",
-        uid=CONTOUR_OPTIMUM,
-        line={"color": theme.optimum, "width": theme.line_width, "dash": "dash"},
-        hoverinfo="skip",
-    )
+    line = {"color": theme.optimum, "width": theme.line_width, "dash": "dash"}
+    ys = [y0 - x0 * w for w in ws]
+    return line_trace(ws, ys, "optimum (a whole line)", line, uid=CONTOUR_OPTIMUM)
 
 
 def _notes(scene: Scene, theme: Theme) -> list[dict[str, object]]:
@@ -201,17 +189,9 @@ def plot_contour(
     style = path_style(theme, theme.thin_width * 1.3, theme.marker_size * 0.45)
     fig.add_trace(go.Scatter(x=px, y=py, uid=CONTOUR_PATH, **style))
     lx, ly = leg_points(scene, epoch)
+    legs = {"color": theme.arrow, "width": theme.thin_width, "dash": "dot"}
     fig.add_trace(
-        go.Scatter(
-            x=lx,
-            y=ly,
-            mode="lines",
-            name="−∂L/∂w, −∂L/∂b parts",
-            uid=CONTOUR_LEGS,
-            showlegend=False,
-            line={"color": theme.arrow, "width": theme.thin_width, "dash": "dot"},
-            hoverinfo="skip",
-        )
+        line_trace(lx, ly, "−∂L/∂w, −∂L/∂b parts", legs, uid=CONTOUR_LEGS, showlegend=False)
     )
     ax, ay = arrow_points(scene, epoch)
     fig.add_trace(

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lrviz.figures.layout import base_layout
+from lrviz.figures.marks import line_trace
 from lrviz.figures.scene import Range, Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
 from lrviz.figures.uids import (
@@ -93,55 +94,22 @@ def plot_fit(
     data, opt = scene.data, scene.optimum
     fig = go.Figure(layout=base_layout(theme, TITLE, "x", "y", scene.fit_x, scene.fit_y))
     rx, ry = residual_segments(scene, epoch)
-    fig.add_trace(
-        go.Scatter(
-            x=rx,
-            y=ry,
-            mode="lines",
-            name="residual",
-            uid=FIT_RESIDUALS,
-            line={"color": theme.residual, "width": theme.thin_width * 1.4, "dash": "dot"},
-            hoverinfo="skip",
-        )
-    )
+    residual = {"color": theme.residual, "width": theme.thin_width * 1.4, "dash": "dot"}
+    fig.add_trace(line_trace(rx, ry, "residual", residual, uid=FIT_RESIDUALS))
     if opt.unique:
         lx = list(scene.fit_x)
-        fig.add_trace(
-            go.Scatter(
-                x=lx,
-                y=[opt.w * x + opt.b for x in lx],
-                mode="lines",
-                name="least squares" if scene.loss == "mse" else f"best line ({scene.loss_label})",
-                uid=FIT_BEST_LINE,
-                line={"color": theme.reference, "width": theme.thin_width, "dash": "dash"},
-                opacity=0.7,
-                hoverinfo="skip",
-            )
-        )
+        best = "least squares" if scene.loss == "mse" else f"best line ({scene.loss_label})"
+        line = {"color": theme.reference, "width": theme.thin_width, "dash": "dash"}
+        ly = [opt.w * x + opt.b for x in lx]
+        fig.add_trace(line_trace(lx, ly, best, line, uid=FIT_BEST_LINE, opacity=0.7))
     lx, ly = fit_line(scene, epoch)
-    fig.add_trace(
-        go.Scatter(
-            x=lx,
-            y=ly,
-            mode="lines",
-            name="ŷ = wx + b",
-            uid=FIT_LINE,
-            line={"color": theme.fit, "width": theme.line_width},
-            hoverinfo="skip",
-        )
-    )
+    fit = {"color": theme.fit, "width": theme.line_width}
+    fig.add_trace(line_trace(lx, ly, "ŷ = wx + b", fit, uid=FIT_LINE))
     # Just below the data, which stays the top trace: the ring is wider than a marker and open.
     sx, sy, cx, cy = chosen_point(scene, epoch, point)
     fig.add_trace(
-        go.Scatter(
-            x=sx,
-            y=sy,
-            mode="lines",
-            name="chosen point's residual",
-            uid=FIT_CHOSEN_RESIDUAL,
-            line={"color": theme.fit, "width": theme.line_width},
-            showlegend=False,
-            hoverinfo="skip",
+        line_trace(
+            sx, sy, "chosen point's residual", fit, uid=FIT_CHOSEN_RESIDUAL, showlegend=False
         )
     )
     fig.add_trace(

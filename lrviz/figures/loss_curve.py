@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from lrviz.core import LOSS_NAMES
 from lrviz.figures.intra import IntraPath
 from lrviz.figures.layout import base_layout
-from lrviz.figures.marks import now_marker
+from lrviz.figures.marks import line_trace, now_marker
 from lrviz.figures.scene import Scene
 from lrviz.figures.theme import DEFAULT_THEME, Theme
 from lrviz.figures.uids import LOSS_CURRENT, LOSS_OPTIMUM, LOSS_SO_FAR, LOSS_WHOLE_RUN
@@ -105,17 +105,16 @@ def plot_loss_curve(
     )
     fig = go.Figure(layout=layout)
     epochs = np.arange(last + 1)
+    whole = {"color": theme.reference, "width": theme.thin_width}
     fig.add_trace(
-        go.Scatter(
-            x=epochs.tolist(),
-            y=drawn_loss(scene, last),
-            mode="lines",
-            name="whole run",
+        line_trace(
+            epochs.tolist(),
+            drawn_loss(scene, last),
+            "whole run",
+            whole,
             uid=LOSS_WHOLE_RUN,
             showlegend=False,
-            line={"color": theme.reference, "width": theme.thin_width},
             opacity=0.45,
-            hoverinfo="skip",
         )
     )
     # The value is in the hover and the panel's header, not the legend, which must stay narrow
@@ -123,26 +122,25 @@ def plot_loss_curve(
     # floor, and its legend entry (below the plot) says so on two short lines.
     level = optimum_level(scene)
     fig.add_trace(
-        go.Scatter(
-            x=[0, max(last, 1)],
-            y=[level, level],
-            mode="lines",
-            name=optimum_name(scene),
+        line_trace(
+            [0, max(last, 1)],
+            [level, level],
+            optimum_name(scene),
+            {"color": theme.optimum, "width": theme.thin_width * 1.3, "dash": "dash"},
             uid=LOSS_OPTIMUM,
-            line={"color": theme.optimum, "width": theme.thin_width * 1.3, "dash": "dash"},
             hovertemplate=f"optimum loss {optimum_text(scene)}<extra></extra>",
         )
     )
     k = scene.clamp(epoch)
     sx, sy = loss_so_far(scene, k, intra)
+    so_far = {"color": theme.data, "width": theme.line_width}
     fig.add_trace(
-        go.Scatter(
-            x=sx,
-            y=sy,
-            mode="lines",
-            name="so far",
+        line_trace(
+            sx,
+            sy,
+            "so far",
+            so_far,
             uid=LOSS_SO_FAR,
-            line={"color": theme.data, "width": theme.line_width},
             hovertemplate="epoch %{x}<br>loss %{y:.4g}<extra></extra>",
         )
     )

@@ -1,7 +1,8 @@
-"""Marks drawn alike in several panels: the path so far and the point of the epoch on screen."""
+"""Marks drawn alike in several panels: plain lines, the path so far, the point on screen."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -36,3 +37,21 @@ def path_style(theme: Theme, width: float, size: float) -> dict[str, Any]:
         "marker": {"color": theme.path, "size": size},
         "hoverinfo": "skip",
     }
+
+
+def line_trace(
+    x: Sequence[float | None],
+    y: Sequence[float | None],
+    name: str,
+    line: Mapping[str, object],
+    **more: Any,
+) -> go.Scatter:
+    """A plain line through (x, y), None breaking it; hover skipped unless more has a
+    hovertemplate.
+
+    line: plotly's line keywords (color, width in px, dash). more: any other Scatter keyword
+    (uid, showlegend, legendgroup, opacity, hovertemplate).
+    """
+    if "hovertemplate" not in more:
+        more["hoverinfo"] = "skip"
+    return go.Scatter(x=x, y=y, mode="lines", name=name, line=dict(line), **more)

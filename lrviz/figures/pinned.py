@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from lrviz.data.escape import escape_html
+from lrviz.figures.marks import line_trace
 from lrviz.figures.theme import GREEN, ORANGE, SKY, Theme
 from lrviz.figures.uids import pinned_uid
 
@@ -86,13 +87,12 @@ def pinned_loss_traces(pins: Sequence[PinnedPath], theme: Theme, floor: float) -
         colour, dash, _ = _style(i)
         label, hover = legend_names(pin.label)
         traces.append(
-            go.Scatter(
-                x=list(range(len(pin.loss))),
-                y=np.maximum(pin.loss, floor).tolist(),
-                mode="lines",
-                name=label,
+            line_trace(
+                list(range(len(pin.loss))),
+                np.maximum(pin.loss, floor).tolist(),
+                label,
+                {"color": colour, "width": theme.line_width, "dash": dash},
                 uid=pinned_uid("loss", i),
-                line={"color": colour, "width": theme.line_width, "dash": dash},
                 hovertemplate=f"{hover}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
             )
         )
@@ -118,13 +118,12 @@ def pinned_fit_traces(
         label, hover = legend_names(pin.label)
         xs = list(fit_x)
         traces.append(
-            go.Scatter(
-                x=xs,
-                y=[w * x + b for x in xs],
-                mode="lines",
-                name=f"{label}<br>at its end",
+            line_trace(
+                xs,
+                [w * x + b for x in xs],
+                f"{label}<br>at its end",
+                {"color": colour, "width": theme.line_width, "dash": dash},
                 uid=f"{PINNED_END}fit.run{i}",  # see uids.pinned_uid: no digit after a dot
-                line={"color": colour, "width": theme.line_width, "dash": dash},
                 hovertemplate=f"{hover}, at its end<extra></extra>",
             )
         )

@@ -4,16 +4,16 @@ Widgets keep their values under string keys (Streamlit's rule), named here once.
 the page remembers between runs is one frozen dataclass per concern, stored under one key and
 replaced whole (``dataclasses.replace``); nothing else in lrviz reads or writes session state.
 
-    data     DataState      the active points, their version, the edit table, the last event
-    link     LinkState      the link read when the session opened: notices, epoch, dropped links
-    pins     PinsState      the runs pinned beside the one on screen and the data of each
-    run      Current        the run on screen (lrviz.ui.session): run, payload, key, view
-    refusal  RefusalState   why the last settings were refused, for the view kept on screen
-    follow   Follow         the point the chain-rule view follows, in one view
-    settings SettingsState  the sidebar's notes, last good start, refused typed α, restore
-    lesson   LessonState    the gallery lesson last loaded, or why one could not be
-    tables   TablesState    the point the tables below the player were last told to follow
-    page     PageState      a callback's request for a full page run
+    DATA     DataState      the active points, their version, the edit table, the last event
+    LINK     LinkState      the link read when the session opened: notices, epoch, dropped links
+    PINS     PinsState      the runs pinned beside the one on screen and the data of each
+    RUN      Current        the run on screen (lrviz.ui.session): run, payload, key, view
+    REFUSAL  RefusalState   why the last settings were refused, for the view kept on screen
+    FOLLOW   Follow         the point the chain-rule view follows, in one view
+    SETTINGS SettingsState  the sidebar's notes, last good start, refused typed α, restore
+    LESSON   LessonState    the gallery lesson last loaded, or why one could not be
+    TABLES   TablesState    the point the tables below the player were last told to follow
+    PAGE     PageState      a callback's request for a full page run
 
 Each concern is one ``Concern`` (or ``Slot``, for a value that is None until set) named after
 it: ``DATA.get()``, ``DATA.set(value)``, ``DATA.update(version=2)``. Every accessor takes an
@@ -39,6 +39,8 @@ from lrviz.player.component import PLAYER_KEY
 from lrviz.share.link_probe import PROBE_KEY
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from lrviz.app.data_source import DataSource
     from lrviz.app.pins import Pin
     from lrviz.data import CsvTable, Points
@@ -377,31 +379,32 @@ class PageState:
 
 
 T = TypeVar("T")
+D = TypeVar("D", bound="DataclassInstance")
 
 
-class Concern(Generic[T]):
+class Concern(Generic[D]):
     """One concern's frozen value under one key: typed get, set and update (dataclasses.replace).
 
     A value of another type under the key (an old session's, a stray write) reads as the default.
     """
 
-    def __init__(self, key: str, kind: type[T], default: T) -> None:
+    def __init__(self, key: str, kind: type[D], default: D) -> None:
         self.key = key
         self.kind = kind
         self.default = default
 
-    def get(self, store: Store | None = None) -> T:
+    def get(self, store: Store | None = None) -> D:
         """The value (the default until one is set)."""
         value = _store(store).get(self.key)
         return value if isinstance(value, self.kind) else self.default
 
-    def set(self, value: T, store: Store | None = None) -> None:
+    def set(self, value: D, store: Store | None = None) -> None:
         """Replace the whole value."""
         _store(store)[self.key] = value
 
-    def update(self, store: Store | None = None, **changes: Any) -> T:
+    def update(self, store: Store | None = None, **changes: Any) -> D:
         """Replace fields of the value; returns the new value."""
-        new = dataclasses.replace(self.get(store), **changes)  # type: ignore[type-var]
+        new = dataclasses.replace(self.get(store), **changes)
         self.set(new, store)
         return new
 
