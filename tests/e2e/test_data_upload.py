@@ -174,6 +174,7 @@ def test_edit_table_applies_at_once(app_page: Page) -> None:
     select_cell(page, 1, 0)
     page.keyboard.type("9")
     expect(page.locator(".gdg-input")).to_have_value("9")
+    expect(page.locator(".gdg-input")).to_be_focused()  # or Enter misses it
     wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
     expect(active_line(page)).to_have_text("Active: Edited table, 5 points")
     edited_run = player_run(page)
@@ -284,6 +285,7 @@ def test_an_edit_survives_a_step_pressed_while_it_applies(
     select_cell(page, 1, 0)
     page.keyboard.type("7")
     expect(page.locator(".gdg-input")).to_have_value("7")
+    expect(page.locator(".gdg-input")).to_be_focused()  # or Enter misses it
     # The edit's run reaches the page only after a Step has left: the Step's request carries
     # what the page showed before the edit, the preset picker's "Article example" included.
     connection.hold = True

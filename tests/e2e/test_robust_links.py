@@ -76,6 +76,7 @@ def test_edit_table_keeps_scientific_notation(app_page: Page) -> None:
     page.keyboard.press("Control+A")
     page.keyboard.type("2.5e3")
     expect(page.locator(".gdg-input")).to_have_value("2.5e3")
+    expect(page.locator(".gdg-input")).to_be_focused()  # or Enter misses it
     page.keyboard.press("Enter")
     expect(active_line(page)).to_have_text("Active: Edited table, 5 points", timeout=WAIT_MS)
     # x = 2500, 2, 3, 4, 5 against y = 1 … 5 at w = b = 0: dL/dw = -2 mean(x y) = -1021.6,
