@@ -97,6 +97,7 @@ class PlayerCharts {
     if (!slot.plot.__lrvizHooked) {
       slot.plot.__lrvizHooked = true;
       if (name === "contour") {
+        slot.plot.addEventListener("mousedown", (event) => this.notePress(event), true);
         slot.plot.on("plotly_click", (event) => this.pick(event));
         // A double-click keeps plotly's meaning (zoom back out), so it must not also pick.
         slot.plot.on("plotly_doubleclick", () => this.cancelPick(true));
