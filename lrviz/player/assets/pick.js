@@ -21,16 +21,28 @@ class PlayerPick {
   }
 
   notePress(event) {
-    // Every press on the contour, seen before plotly's own handler (capture phase). A mouse
-    // press a touch screen sends after a tap (firesTouchEvents) is the tap itself, not a second
-    // press, so it only carries the tap's count.
-    const compat = !!(event.sourceCapabilities && event.sourceCapabilities.firesTouchEvents);
+    // Every press on the contour (mousedown, touchstart), seen before plotly's own handler
+    // (capture phase). The mouse press a touch screen sends after a tap (firesTouchEvents) is
+    // that tap again, not a second press: plotly counts it as one, so its click and its
+    // "double-click" are left out.
+    const caps = event.sourceCapabilities;
+    const compat = event.type === "mousedown" && !!(caps && caps.firesTouchEvents);
+    this.compatPress = compat;
+    if (compat) {
+      event.lrvizCompat = true;
+      return;
+    }
     const paired =
-      event.detail >= 2 ||
-      (!compat && event.timeStamp - (this.lastPressAt ?? -Infinity) < this.clickWindow());
+      event.detail >= 2 || event.timeStamp - (this.lastPressAt ?? -Infinity) < this.clickWindow();
     event.lrvizPaired = paired;
-    if (!compat) this.lastPressAt = event.timeStamp;
+    this.lastPressAt = event.timeStamp;
     if (paired) this.cancelPick();
+  }
+
+  zoomedOut() {
+    // plotly's double-click (it zooms back out): the pair never picks. Not when plotly counted a
+    // tap and the mouse press sent after it as two clicks.
+    if (!this.compatPress) this.cancelPick(true);
   }
 
   pick(event) {
@@ -40,6 +52,7 @@ class PlayerPick {
     if (!point) return;
     // plotly reports the click with its press (the mousedown or touchstart).
     const press = event.event || {};
+    if (press.lrvizCompat) return; // the tap's own click came with its touchstart
     // The second click of a pair, a click while the first one's pick still waits, or the click
     // plotly reports right after zooming out for a double-click: no click of the pair picks.
     const double =
