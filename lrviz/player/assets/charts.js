@@ -97,9 +97,12 @@ class PlayerCharts {
     if (!slot.plot.__lrvizHooked) {
       slot.plot.__lrvizHooked = true;
       if (name === "contour") {
+        const press = (event) => this.notePress(event);
+        slot.plot.addEventListener("mousedown", press, true);
+        slot.plot.addEventListener("touchstart", press, { capture: true, passive: true });
         slot.plot.on("plotly_click", (event) => this.pick(event));
         // A double-click keeps plotly's meaning (zoom back out), so it must not also pick.
-        slot.plot.on("plotly_doubleclick", () => this.cancelPick(true));
+        slot.plot.on("plotly_doubleclick", () => this.zoomedOut());
         slot.plot.addEventListener("dblclick", () => this.cancelPick(true), true);
       }
       if (name === "fit") slot.plot.on("plotly_click", (event) => this.pickPoint(event));
