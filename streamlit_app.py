@@ -12,7 +12,6 @@ import streamlit as st
 from lrviz.app.scenarios import data_label
 from lrviz.core import curvature
 from lrviz.player.component import plotly_js_url
-from lrviz.player.preload import after_player_ui, preload_ui
 from lrviz.share.data_params import data_params_keys
 from lrviz.ui.compare_ui import with_pins
 from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui, source_params
@@ -27,7 +26,7 @@ from lrviz.ui.live_ui import (
     screen_data,
     screen_ui,
 )
-from lrviz.ui.page import page_setup_ui
+from lrviz.ui.page import first_paint_hold_ui, page_setup_ui, preload_once_ui
 from lrviz.ui.session import current_run_ui
 from lrviz.ui.settings import apply_pick, settings_notes_ui, settings_ui
 from lrviz.ui.share_ui import link_notices_ui, link_params, read_link_ui
@@ -38,7 +37,7 @@ from lrviz.ui.tools_ui import tools_ui
 def main() -> None:
     """Draw the page for this session."""
     page_setup_ui()
-    preload_ui()  # plotly.js loads while this run trains
+    preload_once_ui()  # plotly.js loads while this run trains
     read_link_ui(data_params_keys(), apply_params)
     presenting, theme = presentation_ui()  # read once, passed down
     active = data_ui()
@@ -69,7 +68,7 @@ def main() -> None:
         live_player_ui(shown.payload, run, current.view, at, on_pick=apply_pick, link=link)
 
     player_fragment()
-    after_player_ui()  # first paint: the player is drawn before what is below it
+    first_paint_hold_ui()  # first paint: the player is drawn before what is below it
     if not presenting:
         details_ui(data, run, followed(current.view, data.n))
     tools_ui(active, current, epoch, presenting, shown)

@@ -28,9 +28,7 @@ from lrviz.ui.state import (
 ROOT = Path(__file__).resolve().parents[1]
 STATE_MODULE = ROOT / "lrviz" / "ui" / "state.py"
 
-# The player layer sits below lrviz.ui and cannot import it: its one flag (plotly.js preloaded
-# in this session) stays there until that module takes it as an argument.
-ALLOWED_ELSEWHERE = {ROOT / "lrviz" / "player" / "preload.py"}
+ALLOWED_ELSEWHERE: set[Path] = set()
 
 CONCERNS: list[tuple[state.Concern[Any], Any]] = [
     # (concern, a value other than its default)

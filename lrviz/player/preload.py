@@ -10,8 +10,6 @@ import streamlit as st
 from lrviz.player.component import plotly_js_url
 
 PRELOAD_KEY = "lrviz_preload"
-_SENT_KEY = "lrviz_preload_sent"
-_HELD_KEY = "lrviz_first_paint_held"
 # Seconds the session's first run waits after mounting the preloader (the thread sleeps; no CPU).
 # Without it the browser renders the preloader in one go with the rest of the page, whose ~40
 # element chunks fill its six connections to the server: the component code (and so plotly.js
@@ -35,27 +33,27 @@ _PRELOAD = st.components.v2.component(
 )
 
 
-def preload_ui() -> None:
+def preload_ui(first_run: bool) -> None:
     """Mount the preloader; call it before the run is trained so the download overlaps that work.
+
+    first_run: this is the session's first script run (the caller keeps that in its state).
 
     plotly.js (1.5 MB compressed, 4.8 MB to parse) is what the charts wait for; the player's
     numbers do not wait for it: it is downloaded here and run once they are on screen (see
     preload.js and player.js load()).
     """
     _PRELOAD(key=PRELOAD_KEY, data={"url": plotly_js_url()})
-    if not st.session_state.get(_SENT_KEY):
-        st.session_state[_SENT_KEY] = True
+    if first_run:
         _pause(FIRST_RUN_PAUSE_S)
 
 
-def after_player_ui() -> None:
+def after_player_ui(first_run: bool) -> None:
     """Call right after the player is mounted, outside its fragment: on the session's first run
-    only, hold the rest of the page back for AFTER_PLAYER_PAUSE_S (the thread sleeps; no CPU),
-    so the browser draws the status line and the charts before it builds what is below them.
+    (first_run) only, hold the rest of the page back for AFTER_PLAYER_PAUSE_S (the thread
+    sleeps; no CPU), so the browser draws the status line and the charts before it builds what is below them.
     Later runs send everything at once: the browser then has every element's code.
     """
-    if not st.session_state.get(_HELD_KEY):
-        st.session_state[_HELD_KEY] = True
+    if first_run:
         _pause(AFTER_PLAYER_PAUSE_S)
 
 

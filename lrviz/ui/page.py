@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lrviz.player.preload import after_player_ui, preload_ui
+from lrviz.ui import state
+
 TITLE = "lrviz · backpropagation playground"
 
 # Streamlit's default top padding (6rem) is a sixth of a 720 px screen; the charts need it more.
@@ -26,3 +29,17 @@ def page_setup_ui() -> None:
     """Configure the page; call first."""
     st.set_page_config(page_title=TITLE, page_icon="📉", layout="wide")
     st.html(_STYLE)
+
+
+def preload_once_ui() -> None:
+    """Mount the plotly.js preloader; the session's first run pauses for it (preload_ui)."""
+    first = not state.PAGE.get().preloaded
+    state.PAGE.update(preloaded=True)
+    preload_ui(first)
+
+
+def first_paint_hold_ui() -> None:
+    """Right after the player: the session's first run holds back what is below it, once."""
+    first = not state.PAGE.get().first_paint_held
+    state.PAGE.update(first_paint_held=True)
+    after_player_ui(first)

@@ -373,9 +373,13 @@ class TablesState:
 
 @dataclass(frozen=True)
 class PageState:
-    """full_run: a callback's change needs the whole page run again, not just the fragment."""
+    """full_run: a callback's change needs the whole page run again, not just the fragment.
+    preloaded, first_paint_held: the session's first run has mounted the plotly.js preloader,
+    and has held back what is below the player (lrviz.player.preload): both happen once."""
 
     full_run: bool = False
+    preloaded: bool = False
+    first_paint_held: bool = False
 
 
 T = TypeVar("T")
