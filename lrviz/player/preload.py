@@ -50,8 +50,8 @@ def preload_ui(first_run: bool) -> None:
 def after_player_ui(first_run: bool) -> None:
     """Call right after the player is mounted, outside its fragment: on the session's first run
     (first_run) only, hold the rest of the page back for AFTER_PLAYER_PAUSE_S (the thread
-    sleeps; no CPU), so the browser draws the status line and the charts before it builds what is below them.
-    Later runs send everything at once: the browser then has every element's code.
+    sleeps; no CPU), so the browser draws the status line and the charts before it builds what
+    is below them. Later runs send everything at once: the browser then has every element's code.
     """
     if first_run:
         _pause(AFTER_PLAYER_PAUSE_S)
