@@ -88,6 +88,9 @@ class Player {
     // Plotly follows window resizes only; the sidebar opening or closing resizes the panels too.
     this.resizer = new ResizeObserver(() => this.resize());
     this.resizer.observe(this.dom.querySelector(".lrviz-panels"));
+    // Each chart too: a banner or lesson line appearing inside the player can shrink a chart's
+    // box while the panels' row keeps its size, and that chart must be laid out again.
+    for (const slot of Object.values(this.plots)) this.resizer.observe(slot.plot);
     // The status line sticks to the top while the player is in view (CSS), and floats there
     // once the page has scrolled past the player, so the epoch on screen is always readable.
     this.floater = new IntersectionObserver(([entry]) => this.float(entry));
