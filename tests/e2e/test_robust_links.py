@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import save_screenshot, streamlit_exceptions
-from tests.e2e.test_data_upload import active_line, open_tab, select_cell
+from tests.e2e.test_data_upload import active_line, open_tab, select_cell, type_in_cell
 from tests.e2e.test_playground import wait_ready
 
 WAIT_MS = 120_000
@@ -71,13 +71,7 @@ def test_edit_table_keeps_scientific_notation(app_page: Page) -> None:
     wait_ready(page)
     open_tab(page, "Edit")
     select_cell(page, 1, 0)
-    # Typing on a selected cell opens its editor on the key typed, as a user does; the rest is
-    # typed once the editor has the focus (keys sent before it opens would be lost).
-    page.keyboard.type("2")
-    expect(page.locator(".gdg-input")).to_be_focused()
-    page.keyboard.type(".5e3")
-    expect(page.locator(".gdg-input")).to_have_value("2.5e3")
-    expect(page.locator(".gdg-input")).to_be_focused()  # or Enter misses it
+    type_in_cell(page, "2.5e3")
     page.keyboard.press("Enter")
     expect(active_line(page)).to_have_text("Active: Edited table, 5 points", timeout=WAIT_MS)
     # x = 2500, 2, 3, 4, 5 against y = 1 … 5 at w = b = 0: dL/dw = -2 mean(x y) = -1021.6,
