@@ -38,7 +38,7 @@ def preload_ui(first_run: bool) -> None:
 
     first_run: this is the session's first script run (the caller keeps that in its state).
 
-    plotly.js (1.5 MB compressed, 4.8 MB to parse) is what the charts wait for; the player's
+    plotly.js (its cartesian bundle, 1.5 MB to parse) is what the charts wait for; the player's
     numbers do not wait for it: it is downloaded here and run once they are on screen (see
     preload.js and player.js load()).
     """
