@@ -11,7 +11,7 @@ import streamlit as st
 
 from lrviz.app.scenarios import data_label
 from lrviz.core import curvature
-from lrviz.player.component import plotly_js_url
+from lrviz.player.component import plotly_js_urls
 from lrviz.share.data_params import data_params_keys
 from lrviz.ui.compare_ui import with_pins
 from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui, source_params
@@ -45,14 +45,14 @@ def main() -> None:
     settings = settings_ui(data.n, curvature(data), data)
     if settings is not None:
         settings = dataclasses.replace(settings, x_scaling=active.x_scaling)
-    current = current_run_ui(data, settings, theme, plotly_js_url())
+    current = current_run_ui(data, settings, theme, plotly_js_urls())
     run = current.run
     downloads_ui(active, run.scene.history)
     epoch = live_epoch(run, current.view)
     link_notices_ui(current.view)
     settings_notes_ui(run)
     name = data_label(active.source)
-    shown = with_pins(current, name, theme, plotly_js_url())
+    shown = with_pins(current, name, theme, plotly_js_urls())
     lesson = active_lesson(run.settings, name)
     screen_ui(screen_data(run, current.view, lesson, presenting))
     sources = source_params()

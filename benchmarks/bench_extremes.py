@@ -48,6 +48,7 @@ from lrviz.data.generator import MAX_N
 from lrviz.data.limits import MAX_ROWS
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.payload import encode, payload
+from lrviz.player.plotly_js import INLINE
 
 MAX_EPOCHS = app_settings.MAX_EPOCHS
 DEFAULT_CAP = 200_000
@@ -147,7 +148,7 @@ def main() -> None:
                 continue
             t_core, _ = cpu(lambda d=data, c=config, e=epochs: run(d, c, init_state(d, c), e))
             t_run, the_run = cpu(lambda d=data, s=settings: player_run.make_run(d, s))
-            t_pay, body = cpu(lambda r=the_run: encode(payload(r, DEFAULT_THEME, "plotly.min.js")))
+            t_pay, body = cpu(lambda r=the_run: encode(payload(r, DEFAULT_THEME, INLINE)))
             total = t_run + t_pay
             updates = total_updates(n, batch, epochs)
             mb = len(body) / 1e6

@@ -25,6 +25,7 @@ from lrviz.core import TrainConfig, make_dataset
 from lrviz.figures.intra import intra_path
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.payload import encode, payload
+from lrviz.player.plotly_js import INLINE
 
 
 def best(repeat: int, fn) -> tuple[float, object]:
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         t_intra, path = best(
             args.repeat, lambda r=run, s=settings: intra_path(data, s.config, r.scene.history)
         )
-        body = payload(run, DEFAULT_THEME, "/p.js")
+        body = payload(run, DEFAULT_THEME, INLINE)
         size = len(encode(body))
         without = len(encode({**body, "intra": None}))
         points = len(h.w) if path is None else len(path.t)

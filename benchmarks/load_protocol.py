@@ -81,7 +81,8 @@ DONE, COMPILE_ERROR, EARLY, FRAGMENT_DONE = 0, 1, 2, 3
 # What Debian's headless Chromium reports in its context info on this machine (see --compare).
 CONTEXT = {"timezone": "UTC", "timezone_offset": 0, "locale": "en-US", "color_scheme": "light"}
 ASSET = re.compile(r'(?:src|href)="([^"]+\.(?:js|css))"')
-PLOTLY_URL = re.compile(rb'"([^"]*/component/[^"]*plotlyjs/plotly\.min\.js)"')
+# The plotly.js a tab loads at once: the cartesian bundle (the full one only for the 3D bowl).
+PLOTLY_URL = re.compile(rb'"([^"]*/component/[^"]*plotlyjs_cartesian/plotly-cartesian\.min\.js)"')
 
 
 class ProtocolError(RuntimeError):
@@ -774,7 +775,8 @@ def asset_paths(url: str, seen: Sequence[str]) -> list[str]:
     health check, host config, websocket and plotly.js."""
     paths = []
     for found in seen:
-        if not found.startswith(url) or "_stcore/" in found or found.endswith("plotly.min.js"):
+        plotly = found.endswith(("/plotly.min.js", "/plotly-cartesian.min.js"))
+        if not found.startswith(url) or "_stcore/" in found or plotly:
             continue
         rest = found[len(url) :]
         if rest and not rest.startswith("?"):

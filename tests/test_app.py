@@ -21,6 +21,7 @@ from lrviz.figures import DEFAULT_THEME
 from lrviz.figures.uids import DYNAMIC
 from lrviz.player import encode, payload, read_cursor, shown_epoch
 from lrviz.player.component import PLAYER_KEY
+from lrviz.player.plotly_js import PlotlyJs
 from lrviz.ui.settings import snap
 from lrviz.ui.status import banner
 from tests.app_driver import component, open_app, player_data, report, server_view
@@ -187,7 +188,8 @@ def test_reported_epochs_are_read_defensively() -> None:
 def test_payload_carries_each_epoch_and_the_moving_traces() -> None:
     data = make_dataset(ARTICLE, ARTICLE)
     run = make_run(data, RunSettings())
-    body = json.loads(encode(payload(run, DEFAULT_THEME, "/component/x/plotly.min.js")))
+    urls = PlotlyJs("/component/x/plotly-cartesian.min.js", "/component/y/plotly.min.js")
+    body = json.loads(encode(payload(run, DEFAULT_THEME, urls)))
     n = run.scene.last_epoch + 1
     for name in ("w", "b", "loss", "dw", "db"):
         assert len(body["traj"][name]) == n
@@ -196,7 +198,8 @@ def test_payload_carries_each_epoch_and_the_moving_traces() -> None:
     for panel, uids in DYNAMIC.items():
         present = {t.get("uid") for t in body["figures"][panel]["data"]}
         assert set(uids) <= present
-    assert body["plotly_url"] == "/component/x/plotly.min.js"
+    assert body["plotly_url"] == "/component/x/plotly-cartesian.min.js"
+    assert body["plotly_full_url"] == "/component/y/plotly.min.js"
 
 
 def test_payload_refuses_nan() -> None:

@@ -19,6 +19,7 @@ from lrviz.figures import DEFAULT_THEME
 from lrviz.figures.uids import DYNAMIC
 from lrviz.player.compare import compare_payload, framed_run, run_labels
 from lrviz.player.payload import encode, payload
+from lrviz.player.plotly_js import INLINE
 from lrviz.share.url_state import pin_from_text, pin_to_text
 
 ARTICLE = make_dataset([1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 5.0])
@@ -82,8 +83,8 @@ def test_pins_on_other_data_widen_the_loss_axis_only() -> None:
 def test_payload_keeps_the_moving_traces_and_escapes_labels() -> None:
     here = make_run(ARTICLE, settings(lr=0.05, epochs=300))
     pin = Pin.of(make_run(ARTICLE, settings(lr=0.01)), "<img src=x onerror=alert(1)> %{x}")
-    body = compare_payload(here, [pin], "Article", DEFAULT_THEME, "/p.js", "k", "view")
-    plain = payload(here, DEFAULT_THEME, "/p.js", "k", "view")
+    body = compare_payload(here, [pin], "Article", DEFAULT_THEME, INLINE, "k", "view")
+    plain = payload(here, DEFAULT_THEME, INLINE, "k", "view")
     for panel, uids in DYNAMIC.items():
         got = [t["uid"] for t in body["figures"][panel]["data"] if t.get("uid") in uids]
         want = [t["uid"] for t in plain["figures"][panel]["data"] if t.get("uid") in uids]

@@ -10,7 +10,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import plotly.offline
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,10 +23,12 @@ from lrviz.export.script_json import script_json
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.bundle import ASSETS, PLAYER_FILES, player_css, player_js
 from lrviz.player.payload import encode, payload, payload_key
+from lrviz.player.plotly_js import INLINE, PLOTLY_CARTESIAN_JS, PLOTLY_FULL_JS
 
 X = [1.0, 2.0, 3.0, 4.0, 5.0]
 ARTICLE = make_dataset(X, X)
-PLOTLY_JS = plotly.offline.get_plotlyjs()
+PLOTLY_JS = PLOTLY_CARTESIAN_JS.read_text(encoding="utf-8")
+FULL_PLOTLY_JS = PLOTLY_FULL_JS.read_text(encoding="utf-8")
 MALICIOUS = "</script><img src=x onerror=alert(1)>"
 # Tags the page's own markup uses; anything else would have come from embedded text.
 PAGE_TAGS = {
@@ -106,6 +107,7 @@ def test_one_document_with_plotly_and_the_player_inlined(article):
     assert document.startswith("<!DOCTYPE html>")
     assert document.rstrip().endswith("</html>")
     assert document.count(PLOTLY_JS) == 1
+    assert FULL_PLOTLY_JS not in document
     tags = parse(document)
     names = [name for name, _ in tags.tags]
     assert names.count("html") == 1 and names.count("body") == 1
@@ -134,6 +136,7 @@ def test_no_address_outside_the_plotly_bundle(article):
     for needle in ("http:", "https:", "//cdn", "cdn.plot.ly", "src=", "/component/"):
         assert needle not in rest
     assert embedded(document, "lrviz-payload")["plotly_url"] == ""
+    assert embedded(document, "lrviz-payload")["plotly_full_url"] == ""
 
 
 def test_page_forbids_every_fetch(article):
@@ -147,9 +150,22 @@ def test_page_forbids_every_fetch(article):
 
 def test_the_payload_is_the_apps_payload(article):
     run, document = article
-    key = payload_key(run.run_id, DEFAULT_THEME, "")
-    expected = json.loads(encode(payload(run, DEFAULT_THEME, "", key, run.run_id)))
+    key = payload_key(run.run_id, DEFAULT_THEME, INLINE)
+    expected = json.loads(encode(payload(run, DEFAULT_THEME, INLINE, key, run.run_id)))
+    # Without the full plotly.js the page offers no 3D bowl, so its figure is left out.
+    del expected["figures"]["bowl"]
     assert embedded(document, "lrviz-payload") == expected
+
+
+def test_a_page_with_the_bowl_inlines_the_full_plotly_js_and_keeps_its_figure():
+    run = run_of(epochs=20)
+    document = export_run(run, title="t", bowl=True)
+    assert document.count(FULL_PLOTLY_JS) == 1
+    assert PLOTLY_JS not in document
+    assert len(parse(document).scripts) == 4
+    sent = embedded(document, "lrviz-payload")
+    assert sent["figures"]["bowl"]["data"][0]["type"] == "surface"
+    assert sent["plotly_url"] == sent["plotly_full_url"] == ""
 
 
 @pytest.mark.parametrize(("epoch", "opens"), [(37, 37), (0, 0), (-5, 0), (10**9, 1000)])
@@ -219,7 +235,7 @@ def test_any_title_keeps_the_page_intact(text):
     assert len(tags.scripts) == 4
 
 
-EXPORT_BODY = encode(payload(run_of(epochs=3), DEFAULT_THEME, ""))
+EXPORT_BODY = encode(payload(run_of(epochs=3), DEFAULT_THEME, INLINE))
 
 
 def test_one_renderer_and_one_namespace():

@@ -12,6 +12,7 @@ from lrviz.app.settings import RunSettings
 from lrviz.core import TrainConfig, make_dataset
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.payload import encode, payload
+from lrviz.player.plotly_js import INLINE
 from lrviz.ui.export_ui import export_title, html_page
 from lrviz.ui.session import Current
 
@@ -21,7 +22,7 @@ ARTICLE = make_dataset([1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 5.0])
 
 def shown_of(settings: RunSettings, view: str = "run-0") -> Current:
     run = make_run(ARTICLE, settings)
-    return Current(run, encode(payload(run, DEFAULT_THEME, "/p.js", "k", view)), "k", view)
+    return Current(run, encode(payload(run, DEFAULT_THEME, INLINE, "k", view)), "k", view)
 
 
 def told(page: str) -> dict[str, object]:

@@ -18,6 +18,7 @@ from lrviz.core import make_dataset
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.compare import compare_payload
 from lrviz.player.payload import payload
+from lrviz.player.plotly_js import INLINE
 
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 LESSONS = {lesson.key: lesson for lesson in lessons()}
@@ -34,12 +35,12 @@ def lesson_body(key: str) -> dict[str, Any]:
     lesson = LESSONS[key]
     run = make_run(dataset_of(lesson.source), lesson.settings)
     return compare_payload(
-        run, lesson_pins(lesson), data_label(lesson.source), LECTURE, "/p.js", "k", "v"
+        run, lesson_pins(lesson), data_label(lesson.source), LECTURE, INLINE, "k", "v"
     )
 
 
 def article_body() -> dict[str, Any]:
-    return payload(make_run(make_dataset(ARTICLE, ARTICLE), RunSettings()), DEFAULT_THEME, "/p.js")
+    return payload(make_run(make_dataset(ARTICLE, ARTICLE), RunSettings()), DEFAULT_THEME, INLINE)
 
 
 def legend_lines(figure: dict[str, Any]) -> list[str]:

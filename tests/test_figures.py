@@ -36,6 +36,7 @@ from lrviz.figures.uids import (
     LOSS_WHOLE_RUN,
 )
 from lrviz.player.payload import payload
+from lrviz.player.plotly_js import INLINE
 
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 BUILDERS = {"fit": plot_fit, "contour": plot_contour, "loss": plot_loss_curve, "bowl": plot_bowl}
@@ -219,7 +220,7 @@ def test_the_whole_run_curve_is_the_players_ghost(article: Scene) -> None:
     whole = trace(plot_loss_curve(article, 3), LOSS_WHOLE_RUN)
     assert len(whole.x) == len(article.history.loss) and whole.name == "whole run"
     run = make_run(article.data, RunSettings(config=TrainConfig(lr=0.01)))
-    body = payload(run, DEFAULT_THEME, "/p.js")
+    body = payload(run, DEFAULT_THEME, INLINE)
     ghosts = [t for t in body["figures"]["loss"]["data"] if t.get("uid") == body["ghost_uid"]]
     assert [t["name"] for t in ghosts] == ["whole run"]
 

@@ -20,6 +20,7 @@ from lrviz.notation.numbers import fmt
 from lrviz.player import encode, payload
 from lrviz.player.component import MARK_KEY, PLAYER_KEY
 from lrviz.player.mark import Mark, mark_data, mark_of, picked_point
+from lrviz.player.plotly_js import INLINE
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
@@ -135,7 +136,7 @@ def test_fit_figure_rings_the_chosen_point_and_its_residual() -> None:
 
 def test_payload_carries_the_highlight_traces_and_the_click_map() -> None:
     run = make_run(make_dataset(ARTICLE, ARTICLE), RunSettings(epochs=10))
-    body = json.loads(encode(payload(run, DEFAULT_THEME, "/p.js")))
+    body = json.loads(encode(payload(run, DEFAULT_THEME, INLINE)))
     assert body["uids"]["fit"][2:] == [FIT_CHOSEN_RESIDUAL, FIT_CHOSEN]
     uids = [t.get("uid") for t in body["figures"]["fit"]["data"]]
     assert FIT_CHOSEN in uids and FIT_CHOSEN_RESIDUAL in uids and body["data_uid"] in uids
@@ -149,7 +150,7 @@ def test_standardized_payload_states_the_line_in_original_units() -> None:
     data = make_dataset(standardize(x, scaling), [3.0, 5.0, 6.0, 9.0, 10.0])
     settings = RunSettings(epochs=30, x_scaling=(scaling.mean, scaling.std))
     run = make_run(data, settings)
-    body = json.loads(encode(payload(run, DEFAULT_THEME, "/p.js")))
+    body = json.loads(encode(payload(run, DEFAULT_THEME, INLINE)))
     h = run.scene.history
     w, b = to_original(h.w, h.b, scaling)
     assert body["text"]["fit_w"] == [fmt(v) for v in w]
@@ -164,7 +165,7 @@ def test_original_intercept_drops_cancellation_noise() -> None:
     scaling = fit_scaling(x)
     data = make_dataset(standardize(x, scaling), x)
     run = make_run(data, RunSettings(epochs=50, x_scaling=(scaling.mean, scaling.std)))
-    body = json.loads(encode(payload(run, DEFAULT_THEME, "/p.js")))
+    body = json.loads(encode(payload(run, DEFAULT_THEME, INLINE)))
     assert set(body["text"]["fit_b"]) == {"0"}
 
 

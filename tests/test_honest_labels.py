@@ -13,6 +13,7 @@ from lrviz.figures.loss_curve import FLOOR_NOTE, optimum_level, optimum_text
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.figures.uids import LOSS_OPTIMUM
 from lrviz.player.payload import FIT_UNITS, encode, payload
+from lrviz.player.plotly_js import INLINE
 
 ARTICLE = [1.0, 2.0, 3.0, 4.0, 5.0]
 
@@ -28,7 +29,7 @@ def test_an_optimum_of_zero_says_it_is_drawn_at_the_axis_floor() -> None:
     assert optimum_trace.showlegend is not False
     assert FLOOR_NOTE in optimum_trace.hovertemplate
     assert list(optimum_trace.y) == [scene.loss_floor] * 2
-    body = json.loads(encode(payload(run, DEFAULT_THEME, "/p.js")))
+    body = json.loads(encode(payload(run, DEFAULT_THEME, INLINE)))
     assert body["optimum_loss_text"] == f"0, {FLOOR_NOTE}"
 
 
@@ -52,7 +53,7 @@ def test_the_fit_header_names_its_units_only_when_x_is_standardized() -> None:
         RunSettings(epochs=20, x_scaling=(scaling.mean, scaling.std)),
     )
     raw = make_run(make_dataset(x, y), RunSettings(epochs=20, config=TrainConfig(lr=1e-6)))
-    with_units = json.loads(encode(payload(scaled, DEFAULT_THEME, "/p.js")))
-    plain = json.loads(encode(payload(raw, DEFAULT_THEME, "/p.js")))
+    with_units = json.loads(encode(payload(scaled, DEFAULT_THEME, INLINE)))
+    plain = json.loads(encode(payload(raw, DEFAULT_THEME, INLINE)))
     assert with_units["fit_units"] == FIT_UNITS and "original" in FIT_UNITS
     assert plain["fit_units"] == ""

@@ -18,6 +18,7 @@ from lrviz.figures.scene import make_scene
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.figures.uids import CONTOUR_PATH, LOSS_SO_FAR
 from lrviz.player.payload import encode, payload
+from lrviz.player.plotly_js import INLINE
 
 NOISY_X = [0.05, 2.25, 2.55, 2.78, 3.0, 3.03, 4.45, 4.68, 5.05, 5.53]
 NOISY_Y = [-0.69, 5.02, 3.92, 6.58, 6.74, 6.26, 4.9, 8.21, 9.5, 10.46]
@@ -91,19 +92,19 @@ def test_the_figures_draw_the_path_through_the_updates() -> None:
 
 def test_the_payload_carries_the_updates_for_sgd_only() -> None:
     sgd = make_run(DATA, RunSettings(epochs=40, config=TrainConfig(0.007, batch_size=1)))
-    body = json.loads(encode(payload(sgd, DEFAULT_THEME, "/p.js")))
+    body = json.loads(encode(payload(sgd, DEFAULT_THEME, INLINE)))
     intra = body["intra"]
     assert len(intra["at"]) == 41 and intra["at"][1] == 10
     assert len(intra["t"]) == len(intra["w"]) == len(intra["b"]) == len(intra["loss"]) == 401
     full = make_run(DATA, RunSettings(epochs=40))
-    assert json.loads(encode(payload(full, DEFAULT_THEME, "/p.js")))["intra"] is None
+    assert json.loads(encode(payload(full, DEFAULT_THEME, INLINE)))["intra"] is None
 
 
 def test_a_diverging_sgd_run_sends_only_finite_numbers() -> None:
     settings_ = RunSettings(epochs=200, config=TrainConfig(0.2, batch_size=1))
     diverged = make_run(DATA, settings_)
     assert diverged.scene.history.diverged_at is not None
-    body = json.loads(encode(payload(diverged, DEFAULT_THEME, "/p.js")))  # raises on nan/inf
+    body = json.loads(encode(payload(diverged, DEFAULT_THEME, INLINE)))  # raises on nan/inf
     at = body["intra"]["at"]
     assert len(at) == diverged.scene.last_epoch + 1 and at == sorted(at)
 

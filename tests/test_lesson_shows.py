@@ -36,6 +36,7 @@ from lrviz.figures.intra import updates_per_epoch
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.figures.uids import PINNED as PINNED_UID
 from lrviz.player.compare import compare_payload
+from lrviz.player.plotly_js import INLINE
 
 LESSONS = {lesson.key: lesson for lesson in lessons()}
 
@@ -46,7 +47,7 @@ def shown(key: str) -> tuple[Run, dict[str, Any]]:
     lesson = LESSONS[key]
     run = make_run(dataset_of(lesson.source), lesson.settings)
     body = compare_payload(
-        run, lesson_pins(lesson), data_label(lesson.source), DEFAULT_THEME, "/p.js", "k", "v"
+        run, lesson_pins(lesson), data_label(lesson.source), DEFAULT_THEME, INLINE, "k", "v"
     )
     return run, body
 

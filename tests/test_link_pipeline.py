@@ -35,6 +35,7 @@ from lrviz.catalog.optimizers import HYPERS, OPTIMIZER_NAMES
 from lrviz.data import MAX_N, MAX_SEED, DataError, preset_names, standardize_problem
 from lrviz.figures import DEFAULT_THEME
 from lrviz.player.payload import encode, payload
+from lrviz.player.plotly_js import INLINE
 from lrviz.share.data_params import data_params_keys, data_source_from_params
 from lrviz.share.url_state import from_params
 from lrviz.ui.data_ui import build_active
@@ -151,7 +152,7 @@ def open_link_pure(params: Mapping[str, str]) -> Opened:
     settings = settings_of(values, data.n)
     settings = dataclasses.replace(settings, x_scaling=active.x_scaling)  # streamlit_app.py
     run = make_run(data, settings)  # current_run_ui
-    body = json.loads(encode(payload(run, DEFAULT_THEME, "/plotly.min.js")))
+    body = json.loads(encode(payload(run, DEFAULT_THEME, INLINE)))
     epoch = min(parsed.epoch or 0, run.scene.last_epoch)  # link_epoch
     return Opened(body, messages, banner(run, epoch).text)
 

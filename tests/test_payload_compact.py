@@ -14,6 +14,7 @@ from lrviz.data import DEFAULT_PRESET, get_preset
 from lrviz.explain.live import chain_data, replay
 from lrviz.figures.theme import DEFAULT_THEME
 from lrviz.player.payload import compact_pulls, encode, payload
+from lrviz.player.plotly_js import INLINE
 
 CONFIGS = {
     "gd mse": TrainConfig(lr=0.01),
@@ -37,7 +38,7 @@ def test_the_payload_sends_each_pull_once_and_the_browser_gets_them_all(name: st
         replay(run.scene.data, s.config, s.w0, s.b0, run.scene.last_epoch, run.scene.history),
         run.scene.data,
     )
-    sent = json.loads(encode(payload(run, DEFAULT_THEME, "/plotly.min.js")))["chain"]
+    sent = json.loads(encode(payload(run, DEFAULT_THEME, INLINE)))["chain"]
     assert "pb" not in sent["pulls"]
     # What player.js unpackPayload does: pb is pg.
     unpacked = {**sent, "pulls": {**sent["pulls"], "pb": sent["pulls"]["pg"]}}

@@ -2,7 +2,8 @@
 
 The page is the player's own JS and CSS (lrviz.player.bundle, ending in host_page.js), the run's
 payload from the same builders as the app's (lrviz.player.payload, with pinned runs when the app
-drew them), plotly.js inlined from the installed plotly package, and what the app's small
+drew them), plotly.js inlined (the vendored cartesian bundle, 1.5 MB; the installed plotly
+package's full one, 4.8 MB, only for a page that offers the 3D bowl), and what the app's small
 components tell the player: the epoch on screen (as the server's echo), the followed point and
 the banners. Nothing is fetched: the page's security policy forbids it.
 """
@@ -15,8 +16,6 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
-import plotly.offline
-
 from lrviz.app.run import Run
 from lrviz.data.escape import escape_html
 from lrviz.explain.live import point_data, replay
@@ -26,6 +25,7 @@ from lrviz.player.bundle import player_css, player_js
 from lrviz.player.compare import Pin, compare_key, compare_payload
 from lrviz.player.mark import encode_mark, mark_of
 from lrviz.player.payload import encode, payload, payload_key
+from lrviz.player.plotly_js import INLINE, PLOTLY_CARTESIAN_JS, PLOTLY_FULL_JS
 
 MAX_TITLE_CHARS = 120
 # Allowed sources: only what is inline. The page then cannot fetch anything, even by mistake.
@@ -66,6 +66,7 @@ def export_html(
     epoch: int = 0,
     mark: bytes | None = None,
     screen: Mapping[str, Any] | None = None,
+    bowl: bool = False,
 ) -> str:
     """The run as one HTML document (a str, UTF-8 when saved), playable offline from file://.
 
@@ -73,7 +74,9 @@ def export_html(
     title: shown as plain text, whatever characters it holds. epoch: the epoch it opens at
     (clipped to the run's). mark: the followed point's bytes (point_mark), or None. screen: the
     page around the run as the app tells the player (lrviz.ui.live_ui.screen_data); its banners
-    show inside the player. The page is the plotly.js bundle plus O(epochs + n) bytes.
+    show inside the player. bowl: the page offers the 3D bowl, so it inlines the full plotly.js
+    (4.8 MB); without it, the cartesian bundle (1.5 MB) and no 3D toggle. The page is that
+    bundle plus O(epochs + n) bytes.
     Raises ValueError with a readable message if the payload or the epoch make no sense.
     """
     if isinstance(epoch, bool) or not isinstance(epoch, int):
@@ -84,7 +87,10 @@ def export_html(
     except (ValueError, TypeError, KeyError) as error:
         raise ValueError(f"This is not a run the player can show ({error}).") from None
     # plotly.js is in the page, never loaded from an address.
-    data["plotly_url"] = ""
+    data["plotly_url"], data["plotly_full_url"] = INLINE
+    if not bowl:
+        # The cartesian bundle cannot draw the bowl's surface: the player hides its toggle.
+        data.get("figures", {}).pop("bowl", None)
     told = {
         # What the app's echo says after a reload: this run, at the epoch exported.
         "sync": {"run": view, "epoch": min(max(epoch, 0), last)},
@@ -104,7 +110,9 @@ def export_html(
         "CSP": html.escape(CSP, quote=True),
         "TITLE": escape_html(shown_title),
         "CSS": player_css(),
-        "PLOTLY_JS": _inline_script(plotly.offline.get_plotlyjs()),
+        "PLOTLY_JS": _inline_script(
+            (PLOTLY_FULL_JS if bowl else PLOTLY_CARTESIAN_JS).read_text(encoding="utf-8")
+        ),
         "PAYLOAD": script_json(data),
         "TOLD": script_json(told),
         "PLAYER_JS": _inline_script(_classic(player_js("page"))),
@@ -126,14 +134,16 @@ def export_run(
     data_name: str = "data",
     theme: Theme = DEFAULT_THEME,
     screen: Mapping[str, Any] | None = None,
+    bowl: bool = False,
 ) -> str:
     """export_html of run built as the app builds it: its payload (with pins drawn beside it,
-    labelled with data_name) and the followed point (None: none). For scripts and tests; the
-    app passes the bytes it already sent to the player."""
-    key = payload_key(run.run_id, theme, "")
+    labelled with data_name) and the followed point (None: none); bowl as in export_html. For
+    scripts and tests; the app passes the bytes it already sent to the player."""
+    key = payload_key(run.run_id, theme, INLINE)
     if pins:
-        body = compare_payload(run, pins, data_name, theme, "", compare_key(key, pins), run.run_id)
+        ckey = compare_key(key, pins)
+        body = compare_payload(run, pins, data_name, theme, INLINE, ckey, run.run_id)
     else:
-        body = payload(run, theme, "", key, run.run_id)
+        body = payload(run, theme, INLINE, key, run.run_id)
     mark = None if point is None else point_mark(run, run.run_id, point)
-    return export_html(encode(body), title=title, epoch=epoch, mark=mark, screen=screen)
+    return export_html(encode(body), title=title, epoch=epoch, mark=mark, screen=screen, bowl=bowl)

@@ -33,6 +33,7 @@ from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_PATH, DYNAMIC, LOSS_SO_FAR
 from lrviz.notation.numbers import fmt
 from lrviz.player.payload import payload
+from lrviz.player.plotly_js import PlotlyJs
 
 MAX_DATA_LABEL = 26
 NOW = "now"
@@ -174,7 +175,7 @@ def compare_payload(
     pins: Sequence[Pin],
     data_name: str,
     theme: Theme,
-    plotly_url: str,
+    plotly_js: PlotlyJs,
     key: str,
     view: str,
 ) -> dict[str, Any]:
@@ -183,7 +184,7 @@ def compare_payload(
     Labels come from run_labels over the run and the pins; data_name names the run's data.
     """
     framed = framed_run(run, pins)
-    body = payload(framed, theme, plotly_url, key, view)
+    body = payload(framed, theme, plotly_js, key, view)
     if not pins:
         return body
     here = data_id(run.scene.data)

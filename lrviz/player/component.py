@@ -1,30 +1,30 @@
-"""Mounting the player in a Streamlit page, and serving plotly.js to it from plotly's own copy.
+"""Mounting the player in a Streamlit page, and serving plotly.js to it (no CDN).
 
-plotly.js (4.8 MB) ships inside the plotly package. Streamlit serves the folder of a declared
-v1 component at /component/<name>/, with caching headers, so declaring that folder gives the
-browser a local URL for the file with nothing copied into the repository and nothing fetched
-from a CDN. The player itself is a v2 component: its JS and CSS are files in this package,
-joined by bundle.py (an exported page joins the same files with a host of its own).
+Streamlit serves the folder of a declared v1 component at /component/<name>/, with caching
+headers, so declaring a folder gives the browser a local URL for its files. Two are declared:
+vendor/plotly-cartesian (plotly.js's official cartesian bundle, 1.5 MB, all the flat charts
+need; see its README) and the installed plotly package's own folder, whose full plotly.min.js
+(4.8 MB) is loaded only for the 3D bowl. The player itself is a v2 component: its JS and CSS
+are files in this package, joined by bundle.py (an exported page joins the same files with a
+host of its own).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
 from lrviz.player.bundle import player_css, player_js, with_namespace
 from lrviz.player.mark import Mark, encode_mark
+from lrviz.player.plotly_js import PLOTLY_CARTESIAN_JS, PLOTLY_FULL_JS, PlotlyJs
 
 PLAYER_KEY = "lrviz_player"
 SYNC_KEY = "lrviz_sync"
 MARK_KEY = "lrviz_mark"
 SCREEN_KEY = "lrviz_screen"
-_PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 
 # One module of the player's files (bundle.py) ending in the app's host; the small components
 # share its namespace (page.js).
@@ -43,15 +43,28 @@ _SCREEN = st.components.v2.component(
 
 
 def plotly_js_url() -> str:
-    """Path (from the server root, base URL path included) of plotly.min.js for this server.
+    """Path (from the server root, base URL path included) of the cartesian plotly.js bundle,
+    the one the player loads at once (and the preloader fetches early)."""
+    return plotly_js_urls().charts
 
-    Registers the folder on each script run: registration needs a running script, and
+
+def plotly_js_urls() -> PlotlyJs:
+    """Paths (from the server root, base URL path included) of the cartesian bundle and of the
+    full plotly.min.js for this server.
+
+    Registers the folders on each script run: registration needs a running script, and
     repeating it with the same folder changes nothing.
     """
-    served = components_v1.declare_component("plotlyjs", path=str(_PLOTLY_DIR))
+    charts = components_v1.declare_component(
+        "plotlyjs_cartesian", path=str(PLOTLY_CARTESIAN_JS.parent)
+    )
+    full = components_v1.declare_component("plotlyjs", path=str(PLOTLY_FULL_JS.parent))
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     prefix = f"/{base}" if base else ""
-    return f"{prefix}/component/{served.name}/plotly.min.js"
+    return PlotlyJs(
+        charts=f"{prefix}/component/{charts.name}/{PLOTLY_CARTESIAN_JS.name}",
+        full=f"{prefix}/component/{full.name}/{PLOTLY_FULL_JS.name}",
+    )
 
 
 def _ignore() -> None:

@@ -27,6 +27,7 @@ from lrviz.figures.scene import rounded
 from lrviz.figures.theme import Theme
 from lrviz.figures.uids import CONTOUR_GRID, DYNAMIC, FIT_DATA, LOSS_WHOLE_RUN
 from lrviz.notation.numbers import fmt
+from lrviz.player.plotly_js import PlotlyJs
 
 FIT_UNITS = "original x units"
 """Said beside the fit's equation when x is standardized: its w and b are not the trained ones."""
@@ -101,14 +102,14 @@ def compact_pulls(chain_numbers: dict[str, Any]) -> dict[str, Any]:
     return {**chain_numbers, "pulls": {k: v for k, v in pulls.items() if k != "pb"}}
 
 
-def payload_key(run_id: str, theme: Theme, plotly_url: str) -> str:
-    """Names one payload: the run, drawn with a theme, loading plotly.js from a URL."""
-    digest = hashlib.sha256(f"{run_id}|{theme!r}|{plotly_url}".encode())
+def payload_key(run_id: str, theme: Theme, plotly_js: PlotlyJs) -> str:
+    """Names one payload: the run, drawn with a theme, loading plotly.js from plotly_js."""
+    digest = hashlib.sha256(f"{run_id}|{theme!r}|{plotly_js.charts}|{plotly_js.full}".encode())
     return digest.hexdigest()[:16]
 
 
 def payload(
-    run: Run, theme: Theme, plotly_url: str, key: str = "", view: str = ""
+    run: Run, theme: Theme, plotly_js: PlotlyJs, key: str = "", view: str = ""
 ) -> dict[str, Any]:
     """The run as a JSON-ready dict (see player.js for how each field is used).
 
@@ -122,8 +123,9 @@ def payload(
     idx = scene.residual_idx
     return {
         "run": view or run.run_id,
-        "key": key or payload_key(run.run_id, theme, plotly_url),
-        "plotly_url": plotly_url,
+        "key": key or payload_key(run.run_id, theme, plotly_js),
+        "plotly_url": plotly_js.charts,
+        "plotly_full_url": plotly_js.full,
         "last": scene.last_epoch,
         "budget": run.settings.epochs,
         "stops": list(run.stops),

@@ -21,8 +21,9 @@ FIRST_RUN_PAUSE_S = 0.12
 # order they arrive, loading each kind's code on first use (the link box's code highlighter
 # alone is 1.5 MB): sent at once, they took the main thread while the player's numbers, then
 # plotly.js and the charts, waited behind them. The hold covers the player's numbers, plotly.js's
-# evaluation (~1 s) and the charts' first draw; what it delays is below the charts at 1280x720.
-# Measured with bench_playback (README, "First paint").
+# evaluation (~1 s for the full bundle the player used to load; less for the cartesian one it
+# loads now) and the charts' first draw; what it delays is below the charts at 1280x720.
+# Measured with bench_playback (README, "First paint"), with the full bundle.
 AFTER_PLAYER_PAUSE_S = 1.5
 _PRELOAD = st.components.v2.component(
     "lrviz.preload",
@@ -38,7 +39,7 @@ def preload_ui(first_run: bool) -> None:
 
     first_run: this is the session's first script run (the caller keeps that in its state).
 
-    plotly.js (1.5 MB compressed, 4.8 MB to parse) is what the charts wait for; the player's
+    plotly.js (its cartesian bundle, 1.5 MB to parse) is what the charts wait for; the player's
     numbers do not wait for it: it is downloaded here and run once they are on screen (see
     preload.js and player.js load()).
     """

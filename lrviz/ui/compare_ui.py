@@ -20,6 +20,7 @@ from lrviz.figures.pinned import MAX_PINNED
 from lrviz.figures.theme import Theme
 from lrviz.player.compare import compare_key, compare_payload, run_labels
 from lrviz.player.payload import encode
+from lrviz.player.plotly_js import PlotlyJs
 from lrviz.share.data_params import data_source_from_params, data_source_to_params
 from lrviz.share.url_state import PIN_PARAMS, pin_from_text, pin_to_text
 from lrviz.ui import state
@@ -57,7 +58,7 @@ def _unpin_all() -> None:
     set_pins([])
 
 
-def with_pins(current: Current, data_name: str, theme: Theme, plotly_url: str) -> Current:
+def with_pins(current: Current, data_name: str, theme: Theme, plotly_js: PlotlyJs) -> Current:
     """current as the player is to show it: with the pinned runs drawn beside it.
 
     The same run and view (the epoch on screen stays); a new payload key whenever the pins
@@ -73,7 +74,7 @@ def with_pins(current: Current, data_name: str, theme: Theme, plotly_url: str) -
     try:
         with st.spinner("Drawing the pinned runs beside this one…"):
             body = compare_payload(
-                current.run, pinned, data_name, theme, plotly_url, key, current.view
+                current.run, pinned, data_name, theme, plotly_js, key, current.view
             )
             encoded = encode(body)
     except (ValueError, ArithmeticError):

@@ -44,7 +44,10 @@ def html_page(
     title = export_title(shown.run, data_name)
     try:
         mark = None if point is None else point_mark(shown.run, shown.view, point)
-        return export_html(shown.payload, title=title, epoch=epoch, mark=mark, screen=screen)
+        # The page keeps the player's 3D bowl toggle, so it carries the full plotly.js.
+        return export_html(
+            shown.payload, title=title, epoch=epoch, mark=mark, screen=screen, bowl=True
+        )
     except ValueError as error:
         return (
             '<!DOCTYPE html><html lang="en"><meta charset="utf-8">'

@@ -12,6 +12,7 @@ from lrviz.core import Dataset
 from lrviz.data import escape_markdown
 from lrviz.figures.theme import Theme
 from lrviz.player.payload import encode, payload, payload_key
+from lrviz.player.plotly_js import PlotlyJs
 from lrviz.ui import state
 from lrviz.ui.settings import restore_settings, widget_values
 from lrviz.ui.shared_runs import shared
@@ -32,7 +33,7 @@ class Current(NamedTuple):
 
 
 def current_run_ui(
-    data: Dataset, settings: RunSettings | None, theme: Theme, plotly_url: str
+    data: Dataset, settings: RunSettings | None, theme: Theme, plotly_js: PlotlyJs
 ) -> Current:
     """The run for (data, settings), reusing this session's copy while nothing changed.
 
@@ -49,15 +50,15 @@ def current_run_ui(
         if previous is not None:
             return previous
         settings = RunSettings()
-    key = payload_key(run_id(data, capped(data.n, settings)[0]), theme, plotly_url)
+    key = payload_key(run_id(data, capped(data.n, settings)[0]), theme, plotly_js)
     if previous is not None and previous.key == key:
         _refusal_ui(previous.view)
         return previous
     try:
-        current = _build(data, settings, theme, plotly_url, previous)
+        current = _build(data, settings, theme, plotly_js, previous)
     except _REFUSALS as error:
         reason = f"These settings cannot be run: {_plain(error)}"
-        kept = _kept_run(data, settings, theme, plotly_url, previous)
+        kept = _kept_run(data, settings, theme, plotly_js, previous)
         if kept is not None and not restoring:
             # Put the sidebar back to the run kept on screen, then draw the page again, so
             # the sidebar, the run and the URL agree. One rerun: a second refusal stops here.
@@ -83,7 +84,7 @@ def _kept_run(
     data: Dataset,
     settings: RunSettings,
     theme: Theme,
-    plotly_url: str,
+    plotly_js: PlotlyJs,
     previous: Current | None,
 ) -> Current | None:
     """The run to keep in place of refused settings: the last one if it is on this data, else
@@ -91,7 +92,7 @@ def _kept_run(
     if previous is not None and previous.run.scene.data is data:
         return previous
     try:
-        return _build(data, RunSettings(x_scaling=settings.x_scaling), theme, plotly_url, previous)
+        return _build(data, RunSettings(x_scaling=settings.x_scaling), theme, plotly_js, previous)
     except _REFUSALS:
         return previous
 
@@ -123,7 +124,11 @@ def _work_words(data: Dataset, settings: RunSettings) -> str:
 
 
 def _build(
-    data: Dataset, settings: RunSettings, theme: Theme, plotly_url: str, previous: Current | None
+    data: Dataset,
+    settings: RunSettings,
+    theme: Theme,
+    plotly_js: PlotlyJs,
+    previous: Current | None,
 ) -> Current:
     # The run's name is that of the settings as they will run (cut to the work budget).
     rid = run_id(data, capped(data.n, settings)[0])
@@ -132,12 +137,12 @@ def _build(
     else:
         count = 1 + int(previous.view.rsplit("-", 1)[1]) if previous is not None else 0
         view = f"{rid}-{count}"
-    key = payload_key(rid, theme, plotly_url)
+    key = payload_key(rid, theme, plotly_js)
 
     def build() -> Current:
         with st.spinner(_work_words(data, settings)):
             run = make_run(data, settings)
-            body = payload(run, theme, plotly_url, key, view)
+            body = payload(run, theme, plotly_js, key, view)
         try:
             encoded = encode(body)
         except ValueError:

@@ -230,3 +230,34 @@ def test_the_apps_export_shows_what_the_app_shows(
     exported = page.evaluate(READ_JS)
     assert exported == in_app
     save_screenshot(page, shots_dir, "export-from-app-epoch21")
+
+
+def test_export_offers_the_3d_bowl_only_with_the_full_plotly_js_inside(
+    page: Page, offline: Callable[[Page], Network], tmp_path: Path
+) -> None:
+    offline(page)
+    run = make_run(ARTICLE, RunSettings(epochs=200, config=TrainConfig(lr=0.01)))
+    toggle = page.locator(f'{PLAYER} [data-ctl="bowl"]')
+    # The default page inlines the cartesian bundle: no 3D view to offer.
+    flat = tmp_path / "flat.html"
+    flat.write_text(export_run(run, title="Flat", epoch=5), encoding="utf-8")
+    open_export(page, flat)
+    shows(page, 5)
+    assert not toggle.is_visible()
+    # With the bowl, the one inlined plotly.js (the full one) draws it and the flat charts.
+    bowl = tmp_path / "bowl.html"
+    bowl.write_text(export_run(run, title="Bowl", epoch=5, bowl=True), encoding="utf-8")
+    open_export(page, bowl)
+    shows(page, 5)
+    toggle.click()
+    page.wait_for_selector(f'{PLAYER} [data-plot="bowl"] canvas', timeout=WAIT_MS)
+    page.wait_for_function(
+        """() => {
+          const player = window.__lrviz.player;
+          return player.bowlReady && player.plots.bowl.lib === window.Plotly;
+        }""",
+        timeout=WAIT_MS,
+    )
+    button(page, "Step").click()
+    shows(page, 6)
+    assert_numbers_at(page.evaluate(READ_JS), run, 6)

@@ -575,12 +575,15 @@ def test_the_app_and_plotly_js_are_served_under_a_base_url_path(
         assert page.evaluate("() => typeof window.Plotly.react") == "function"
         # The player asks for its own copy unless the page already loaded plotly.js (Streamlit
         # does for an st.plotly_chart): fetch it as the player would, to check the route.
-        own = page.locator(PLAYER).evaluate(
-            "(root) => root.parentElement.__lrvizPlayer.p.plotly_url"
+        # The cartesian bundle for the flat charts, the full plotly.js for the 3D bowl.
+        sent = page.locator(PLAYER).evaluate(
+            "(root) => { const p = root.parentElement.__lrvizPlayer.p;"
+            " return [p.plotly_url, p.plotly_full_url]; }"
         )
-        assert urlsplit(own).path.startswith(f"/{prefix}/component/"), own
-        assert own.endswith("/plotly.min.js"), own
-        assert page.evaluate("async (url) => (await fetch(url)).status", own) == 200
+        for own, name in zip(sent, ("/plotly-cartesian.min.js", "/plotly.min.js"), strict=True):
+            assert urlsplit(own).path.startswith(f"/{prefix}/component/"), own
+            assert own.endswith(name), own
+            assert page.evaluate("async (url) => (await fetch(url)).status", own) == 200
         assert all(status == 200 for status, _ in plotly), plotly
         button(page, "Step").click()
         wait_server_echo(page, 1)

@@ -34,7 +34,7 @@ DOC = REPO_ROOT / "docs" / "hosting.md"
 NGINX = Path(os.environ.get("LRVIZ_NGINX") or "/usr/sbin/nginx")
 PREFIX = "lrviz"
 COOKIE = "lrviz_replica"
-PLOTLY = f"/{PREFIX}/component/lrviz.player.component.plotlyjs/plotly.min.js"
+PLOTLY = f"/{PREFIX}/component/lrviz.player.component.plotlyjs_cartesian/plotly-cartesian.min.js"
 # The block docs/hosting.md gives for nginx's http{} context starts with this line.
 MARKER = "# lrviz behind nginx"
 LOG_FORMAT = "lrviz_test '$lrviz_replica $upstream_addr $status \"$request_uri\"'"

@@ -12,10 +12,12 @@ const PLOTLY_CONFIG = {
 
 // Plotly.restyle on a chart that is drawn; skipped while Plotly.react is still building it (the
 // player moves its traces again once it is drawn). Never lets plotly's error reach the page.
+// slot.lib: the plotly.js that drew the chart (the cartesian bundle, or the full one for the
+// bowl; see loadPlotlyFull in player.js).
 function restyleSafe(slot, update, indices) {
-  if (!slot.drawn || !window.Plotly) return;
+  if (!slot.drawn || !slot.lib) return;
   try {
-    window.Plotly.restyle(slot.plot, update, indices).catch(() => {});
+    slot.lib.restyle(slot.plot, update, indices).catch(() => {});
   } catch (error) {
     console.warn("lrviz: restyle skipped", error);
   }
@@ -34,9 +36,9 @@ class PlayerCharts {
     // used: it relayouts from a 100 ms timer, which can fire in the middle of a newer run's
     // Plotly.react and throw inside plotly where no caller can catch it.
     const gd = slot.plot;
-    if (!slot.drawn || !gd.layout || !gd.offsetParent) return;
+    if (!slot.drawn || !slot.lib || !gd.layout || !gd.offsetParent) return;
     try {
-      window.Plotly.relayout(gd, { autosize: true }).catch(() => {});
+      slot.lib.relayout(gd, { autosize: true }).catch(() => {});
     } catch (error) {
       console.warn("lrviz: resize skipped", error);
     }
@@ -45,7 +47,10 @@ class PlayerCharts {
   async plot(name) {
     // The Python figure is drawn once per run, interactive, with its moving traces left empty
     // (so they still show in the legend); the Overlay on top draws those traces every frame.
-    const Plotly = window.Plotly;
+    // The bowl's surface needs the full plotly.js, loaded the first time the bowl is drawn.
+    const Plotly = name === "bowl" ? await this.fullPlotly() : window.Plotly;
+    // Turned off again while that loaded: drawn when next shown (setBowl).
+    if (name === "bowl" && !this.show3d && !this.bowlReady) return;
     const fig = this.p.figures[name];
     const slot = this.plots[name];
     // Pinned runs (uids "pinned.…") move too: each is drawn up to the epoch on screen.
@@ -73,6 +78,7 @@ class PlayerCharts {
       if (trace.uid) slot.idx[trace.uid] = i;
       return uids.includes(trace.uid) ? { ...trace, x: [null], y: [null] } : trace;
     });
+    slot.lib = Plotly;
     try {
       // On touch screens a swipe scrolls the page unless zooming is on (touch.js).
       await Plotly.react(slot.plot, base, touchLayout(layout, this), touchConfig(PLOTLY_CONFIG, this));
@@ -124,6 +130,13 @@ class PlayerCharts {
     }
   }
 
+  fullPlotly() {
+    // An exported page inlines its one plotly.js ("" for both): the bowl is drawn with it.
+    const url = this.p.plotly_full_url;
+    if (!url || url === this.p.plotly_url) return loadPlotly(this.p.plotly_url);
+    return loadPlotlyFull(url);
+  }
+
   geometry(name) {
     // The chart's size, plot area (its drag surface covers exactly the axes' rectangle) and
     // axis ranges; null while it is not laid out.
@@ -165,7 +178,7 @@ class PlayerCharts {
     const layout = {};
     this.applyLogY(layout);
     const axis = { "yaxis.type": layout.yaxis.type, "yaxis.range": layout.yaxis.range };
-    window.Plotly.relayout(this.plots.loss.plot, axis).catch(() => {});
+    this.plots.loss.lib.relayout(this.plots.loss.plot, axis).catch(() => {});
   }
 
   async setBowl(on) {

@@ -9,4 +9,5 @@ const PAGE = (window.__lrviz = window.__lrviz || {
   markBytes: null,
   screen: null,
   plotly: null,
+  plotlyFull: null,
 });

@@ -50,6 +50,35 @@ function loadPlotly(url) {
   return PAGE.plotly;
 }
 
+// The full plotly.js, for the 3D bowl only: its 3D traces are not in the cartesian bundle
+// that draws the flat charts (window.Plotly, loadPlotly). Each chart keeps the plotly.js that
+// drew it (slot.lib, charts.js), so the bowl's copy never touches the flat charts: a graph's
+// state (_fullLayout, its event hooks, the trace modules it was built with) belongs to the copy
+// that built it, and the charts on screen are neither redrawn nor lose their zoom. The full
+// bundle sets window.Plotly as it runs; its load event fires right after, in the same task, and
+// puts the cartesian copy back, so no other code sees the swap.
+function loadPlotlyFull(url) {
+  if (!PAGE.plotlyFull) {
+    PAGE.plotlyFull = new Promise((resolve, reject) => {
+      const flat = window.Plotly;
+      const script = document.createElement("script");
+      script.src = url;
+      script.async = true;
+      script.onload = () => {
+        const full = window.Plotly;
+        window.Plotly = flat || full;
+        resolve(full);
+      };
+      script.onerror = () => {
+        PAGE.plotlyFull = null;
+        reject(new Error(`plotly.js did not load from ${url}`));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return PAGE.plotlyFull;
+}
+
 // ==== first paint: payload unpacking (lrviz/player/payload.py) ===================================
 // The payload leaves out what the browser can put back: each point's pulls on b (pb) are its
 // pulls on y_hat (pg), since dy_hat/db = 1; sent once, they are shared here.
@@ -165,6 +194,7 @@ class Player {
     this.bowlBox = el("input", { type: "checkbox", "data-ctl": "bowl" });
     this.bowlBox.addEventListener("change", () => this.setBowl(this.bowlBox.checked));
     bowl.append(this.bowlBox, " 3D bowl");
+    this.bowlToggle = bowl;
     const chainBtn = el("button", { type: "button", "data-act": "chain", title: "Switch between the three panels and a large chain-rule view (C)", "aria-pressed": "false" }, "∂ Chain rule");
     chainBtn.addEventListener("click", () => this.setChainMode(!this.chainMode));
     this.buttons.chain = chainBtn;
@@ -245,6 +275,10 @@ class Player {
     if (!sameRun) this.moved = false;
     this.run = payload.run;
     this.bowlReady = false;
+    // A payload without the bowl (an exported page with only the cartesian plotly.js) has no
+    // 3D view to offer.
+    this.bowlToggle.hidden = !payload.figures.bowl;
+    if (!payload.figures.bowl && this.show3d) this.setBowl(false);
     const s = this.sync;
     // A new run starts at 0, unless the server already reports an epoch of it (a remount);
     // the same run redrawn (another theme) stays where it is.
@@ -372,7 +406,7 @@ class Player {
     const plot = slot.plot;
     if (!slot.drawn) return; // plot() calls this again once the chart is drawn
     if (range && plot.layout && plot.layout.xaxis && String(plot.layout.xaxis.range) !== String(range)) {
-      window.Plotly.relayout(plot, { "xaxis.range": range }).catch(() => {});
+      slot.lib.relayout(plot, { "xaxis.range": range }).catch(() => {});
     }
     const i = slot.idx[this.p.ghost_uid];
     if (i === undefined || !slot.plot.data) return;
