@@ -10,11 +10,10 @@ import dataclasses
 import streamlit as st
 
 from lrviz.app.scenarios import data_label
-from lrviz.core import curvature
 from lrviz.player.component import plotly_js_urls
 from lrviz.share.data_params import data_params_keys
 from lrviz.ui.compare_ui import with_pins
-from lrviz.ui.data_ui import apply_params, data_ui, downloads_ui, source_params
+from lrviz.ui.data_ui import apply_params, downloads_ui, source_params
 from lrviz.ui.explain_ui import details_ui
 from lrviz.ui.gallery_ui import active_lesson
 from lrviz.ui.lecture_ui import presentation_ui
@@ -28,8 +27,9 @@ from lrviz.ui.live_ui import (
 )
 from lrviz.ui.page import first_paint_hold_ui, page_setup_ui, preload_once_ui
 from lrviz.ui.session import current_run_ui
-from lrviz.ui.settings import apply_pick, settings_notes_ui, settings_ui
+from lrviz.ui.settings import apply_pick, settings_notes_ui
 from lrviz.ui.share_ui import link_notices_ui, link_params, read_link_ui
+from lrviz.ui.sidebar_ui import choices_from_state, choices_ui, late_sidebar_ui
 from lrviz.ui.status import banner_ui
 from lrviz.ui.tools_ui import tools_ui
 
@@ -37,17 +37,19 @@ from lrviz.ui.tools_ui import tools_ui
 def main() -> None:
     """Draw the page for this session."""
     page_setup_ui()
-    preload_once_ui()  # plotly.js loads while this run trains
+    first_run = preload_once_ui()  # plotly.js loads while this run trains
     read_link_ui(data_params_keys(), apply_params)
-    presenting, theme = presentation_ui()  # read once, passed down
-    active = data_ui()
+    # First paint: a session's first run reads the sidebar's choices and draws it after the
+    # player (lrviz.ui.sidebar_ui); later runs draw it first.
+    presenting, theme = presentation_ui(toggle=not first_run)  # read once, passed down
+    choices = choices_from_state() if first_run else choices_ui()
+    active = choices.active
     data = active.dataset
-    settings = settings_ui(data.n, curvature(data), data)
+    settings = choices.settings
     if settings is not None:
         settings = dataclasses.replace(settings, x_scaling=active.x_scaling)
     current = current_run_ui(data, settings, theme, plotly_js_urls())
     run = current.run
-    downloads_ui(active, run.scene.history)
     epoch = live_epoch(run, current.view)
     link_notices_ui(current.view)
     settings_notes_ui(run)
@@ -69,6 +71,9 @@ def main() -> None:
 
     player_fragment()
     first_paint_hold_ui()  # first paint: the player is drawn before what is below it
+    if first_run:
+        late_sidebar_ui(choices)
+    downloads_ui(active, run.scene.history)
     if not presenting:
         details_ui(data, run, followed(current.view, data.n))
     tools_ui(active, current, epoch, presenting, shown)

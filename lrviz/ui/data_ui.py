@@ -508,6 +508,22 @@ def _active(standardized: bool) -> ActiveData:
     return active
 
 
+def data_from_state() -> ActiveData:
+    """The data data_ui will return, read from the session state without drawing anything.
+
+    For a session's first run, which draws the sidebar after the player (lrviz.ui.sidebar_ui):
+    no widget has reported anything yet, so the Data section's state decides alone. The same
+    cached ActiveData object comes back from data_ui when both agree.
+    """
+    _init()
+    _defaults()
+    _sync_widgets()  # a link's or a lesson's source sets the toggle too
+    points = state.DATA.get().points
+    assert points is not None  # set by _init
+    on = bool(state.widget(STANDARDIZE_KEY)) and not standardize_problem(points.x)
+    return _active(on)
+
+
 def data_ui() -> ActiveData:
     """Draw the Data section of the sidebar and return the data to train on."""
     _init()

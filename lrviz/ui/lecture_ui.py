@@ -77,13 +77,27 @@ _STYLE = """
 """
 
 
-def presentation_ui() -> tuple[bool, Theme]:
+def presentation_ui(toggle: bool = True) -> tuple[bool, Theme]:
     """Draw the toggle at the top of the sidebar; in presentation mode restyle the page.
 
     Returns (presenting, the theme the charts are to use), read once for the whole page run.
-    Call before anything else goes in the sidebar.
+    Call before anything else goes in the sidebar. toggle=False reads the mode without drawing
+    the toggle (a session's first run draws it later with presentation_toggle_ui, see
+    lrviz.ui.sidebar_ui).
     """
     state.default_widget(PRESENT_KEY, False)
+    if toggle:
+        presentation_toggle_ui()
+    if not state.presenting():
+        st.set_page_config(initial_sidebar_state="auto")
+        return False, DEFAULT_THEME
+    st.set_page_config(initial_sidebar_state="collapsed")
+    st.html(_STYLE)
+    return True, LECTURE_THEME
+
+
+def presentation_toggle_ui() -> None:
+    """The presentation-mode toggle, at the top of the sidebar."""
     st.sidebar.toggle(
         "Presentation mode",
         key=PRESENT_KEY,
@@ -92,9 +106,3 @@ def presentation_ui() -> tuple[bool, Theme]:
         "speed, C chain rule, 1-9 and 0 lessons. "
         "Shared links keep it (present=1).",
     )
-    if not state.presenting():
-        st.set_page_config(initial_sidebar_state="auto")
-        return False, DEFAULT_THEME
-    st.set_page_config(initial_sidebar_state="collapsed")
-    st.html(_STYLE)
-    return True, LECTURE_THEME

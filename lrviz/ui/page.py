@@ -31,11 +31,13 @@ def page_setup_ui() -> None:
     st.html(_STYLE)
 
 
-def preload_once_ui() -> None:
-    """Mount the plotly.js preloader; the session's first run pauses for it (preload_ui)."""
+def preload_once_ui() -> bool:
+    """Mount the plotly.js preloader; the session's first run pauses for it (preload_ui).
+    True on the session's first run."""
     first = not state.PAGE.get().preloaded
     state.PAGE.update(preloaded=True)
     preload_ui(first)
+    return first
 
 
 def first_paint_hold_ui() -> None:

@@ -395,6 +395,23 @@ def settings_ui(n: int, curv: Curvature, data: Dataset | None = None) -> RunSett
     return settings
 
 
+def settings_from_state(n: int, data: Dataset | None = None) -> RunSettings | None:
+    """The settings settings_ui will return, read from the session state without drawing.
+
+    For a session's first run, which draws the sidebar after the player (lrviz.ui.sidebar_ui).
+    The same steps as settings_ui (defaults, settled start, notes) with the widgets' values
+    taken from their keys; None if the core refuses them (settings_ui then says why).
+    """
+    _init_state()
+    notes = _settle(n, data)
+    try:
+        settings: RunSettings | None = settings_of({key: state.widget(key) for key in DEFAULTS}, n)
+    except ValueError:
+        settings = None
+    _remember_notes(settings, notes)
+    return settings
+
+
 def _settings_widgets(n: int, curv: Curvature) -> RunSettings | None:
     with st.sidebar:
         st.subheader("Run settings")

@@ -33,7 +33,9 @@ from tests.e2e.test_playground import (
 # Installed before the page loads: what the page holds when the status line first shows numbers.
 SEEN_JS = """
 (() => {
-  const seen = (window.__firstNumbers = { plotly: null, charts: null, loss: null });
+  const seen = (window.__firstNumbers = {
+    plotly: null, charts: null, loss: null, sidebarWidgets: null,
+  });
   new MutationObserver(() => {
     if (seen.plotly !== null) return;
     const loss = document.querySelector('[data-field="loss"]');
@@ -41,6 +43,10 @@ SEEN_JS = """
     seen.plotly = typeof window.Plotly !== "undefined";
     seen.charts = document.querySelectorAll(".lrviz-plot .main-svg").length;
     seen.loss = loss.textContent;
+    // A session's first run draws the sidebar after the player (lrviz.ui.sidebar_ui).
+    seen.sidebarWidgets = document.querySelectorAll(
+      '[data-testid="stSidebarUserContent"] [data-testid="stElementContainer"]'
+    ).length;
   }).observe(document, { childList: true, subtree: true, characterData: true });
 })();
 """
@@ -55,9 +61,18 @@ def test_numbers_show_before_plotly_runs_and_the_charts_follow(
     seen = page.evaluate("window.__firstNumbers")
     preset = get_preset(DEFAULT_PRESET)
     run = make_run(make_dataset(preset.x, preset.y), RunSettings())
-    assert seen == {"plotly": False, "charts": 0, "loss": fmt(run.scene.history.loss[0])}
+    assert seen == {
+        "plotly": False,
+        "charts": 0,
+        "loss": fmt(run.scene.history.loss[0]),
+        "sidebarWidgets": 0,
+    }
     for name in ("fit", "contour", "loss"):
         page.locator(f'[data-plot="{name}"] .main-svg').first.wait_for(state="attached")
+    # The sidebar follows, with the choices the run was made with.
+    expect(page.get_by_test_id("stSidebarUserContent").get_by_text("Run settings")).to_be_visible(
+        timeout=WAIT_MS
+    )
     assert page.evaluate("typeof window.Plotly") == "object"
 
 
