@@ -16,15 +16,16 @@ PRELOAD_KEY = "lrviz_preload"
 # and the player) queued behind them for about 1 s. Measured with bench_playback: first numbers
 # about 0.7 s sooner.
 FIRST_RUN_PAUSE_S = 0.12
-# Seconds the session's first run waits once the player is mounted, before the elements below
-# it (the tools, the tables, the link box) are sent. The browser builds a page's elements in the
-# order they arrive, loading each kind's code on first use (the link box's code highlighter
-# alone is 1.5 MB): sent at once, they took the main thread while the player's numbers, then
-# plotly.js and the charts, waited behind them. The hold covers the player's numbers, plotly.js's
-# evaluation (~1 s for the full bundle the player used to load; less for the cartesian one it
-# loads now) and the charts' first draw; what it delays is below the charts at 1280x720.
-# Measured with bench_playback (README, "First paint"), with the full bundle.
-AFTER_PLAYER_PAUSE_S = 1.5
+# Seconds the session's first run waits once the player is mounted, before the sidebar (see
+# lrviz.ui.sidebar_ui) and the elements below the player (the tools, the tables, the link box)
+# are sent. The browser builds a page's elements in the order they arrive, loading each kind's
+# code on first use (the link box's code highlighter alone is 1.5 MB): sent at once, they took
+# the main thread while the player's numbers, then plotly.js and the charts, waited behind them.
+# The hold covers the player's numbers, the cartesian plotly.js's evaluation and the charts'
+# first draw (about 0.7 s after the player is sent, quiet). Measured with bench_playback, 5
+# rounds twice each: 0.8 s and 1.5 s gave the same first paint (panels 2.06-2.08x and
+# 2.03-2.05x the bare page), so the shorter one keeps the sidebar waiting less.
+AFTER_PLAYER_PAUSE_S = 0.8
 _PRELOAD = st.components.v2.component(
     "lrviz.preload",
     js=Path(__file__).with_name("assets").joinpath("preload.js").read_text(encoding="utf-8"),
