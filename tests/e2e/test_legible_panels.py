@@ -148,3 +148,34 @@ def test_the_article_data_keeps_a_readable_loss_panel_at_every_size(app_page: Pa
         found += problems(boxes(app_page), f"article data at {size}")
         save_screenshot(app_page, shots_dir, f"legible-article-{size}")
     assert not found, "\n".join(found)
+
+
+def test_a_chart_whose_resize_was_missed_is_laid_out_again(app_page: Page) -> None:
+    # With the player's ResizeObserver cut off, a chart's box shrinks: only the player's own
+    # check (twice a second) can notice, and the chart must follow its box.
+    page = app_page
+    wait_ready(page)
+    before = page.evaluate(
+        """() => {
+          const player = document.querySelector('[data-testid="lrviz-player"]')
+            .parentElement.__lrvizPlayer;
+          player.resizer.disconnect();
+          const gd = player.plots.fit.plot;
+          const height = gd.getBoundingClientRect().height;
+          gd.style.height = `${Math.round(height - 80)}px`;
+          return Math.round(gd._fullLayout.height);
+        }"""
+    )
+    page.wait_for_function(
+        """() => {
+          const gd = document.querySelector('[data-testid="lrviz-player"]')
+            .parentElement.__lrvizPlayer.plots.fit.plot;
+          return Math.abs(gd._fullLayout.height - gd.getBoundingClientRect().height) <= 1;
+        }""",
+        timeout=WAIT_MS,
+    )
+    after = page.evaluate(
+        """() => document.querySelector('[data-testid="lrviz-player"]')
+            .parentElement.__lrvizPlayer.plots.fit.plot._fullLayout.height"""
+    )
+    assert before - 82 <= after <= before - 78

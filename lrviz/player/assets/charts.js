@@ -29,6 +29,26 @@ class PlayerCharts {
     for (const slot of Object.values(this.plots)) this.fit(slot);
   }
 
+  refit() {
+    // Lay out again every drawn chart whose size differs from its box (see fitIfStale).
+    if (!this.p) return;
+    for (const slot of Object.values(this.plots)) this.fitIfStale(slot);
+  }
+
+  fitIfStale(slot) {
+    // A chart drawn at another size than its box (by more than a pixel) is laid out again, at
+    // most three times for one box size, so a size plotly will not take costs nothing later.
+    const gd = slot.plot;
+    if (!slot.drawn || !gd._fullLayout || !gd.offsetParent) return;
+    const box = gd.getBoundingClientRect();
+    const size = gd._fullLayout;
+    if (Math.abs(box.width - size.width) <= 1 && Math.abs(box.height - size.height) <= 1) return;
+    const key = `${Math.round(box.width)}x${Math.round(box.height)}`;
+    slot.refits = slot.refitKey === key ? (slot.refits || 0) + 1 : 1;
+    slot.refitKey = key;
+    if (slot.refits <= 3) this.fit(slot);
+  }
+
   fit(slot) {
     // offsetParent is null for a hidden chart (the contour while the 3D bowl shows); plotly
     // refuses to size those, and its refusal would surface as an unhandled rejection. A chart
@@ -89,11 +109,7 @@ class PlayerCharts {
     slot.drawn = slot.pending === 0;
     if (!slot.drawn) return;
     // A resize that came while the chart was being drawn was skipped (fit): catch up with it.
-    if (slot.plot._fullLayout && slot.plot.offsetParent) {
-      const box = slot.plot.getBoundingClientRect();
-      const size = slot.plot._fullLayout;
-      if (Math.abs(box.width - size.width) > 1 || Math.abs(box.height - size.height) > 1) this.fit(slot);
-    }
+    this.fitIfStale(slot);
     if (slot.over) {
       slot.over.setTraces(layer.map((trace, i) => ({ ...trace, uid: trace.uid || `static-${i}` })));
       layer.forEach((trace, i) => {

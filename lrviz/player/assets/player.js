@@ -120,6 +120,10 @@ class Player {
     // Each chart too: a banner or lesson line appearing inside the player can shrink a chart's
     // box while the panels' row keeps its size, and that chart must be laid out again.
     for (const slot of Object.values(this.plots)) this.resizer.observe(slot.plot);
+    // And a check twice a second, whatever missed a resize: a chart whose box changed while it
+    // was being drawn, or a relayout plotly refused, is laid out again within half a second
+    // (once, under load, a chart stayed 36 px taller than its box after a banner appeared).
+    this.sizeCheck = setInterval(() => this.refit(), 500);
     // The status line sticks to the top while the player is in view (CSS), and floats there
     // once the page has scrolled past the player, so the epoch on screen is always readable.
     this.floater = new IntersectionObserver(([entry]) => this.float(entry));
@@ -448,6 +452,7 @@ class Player {
   destroy() {
     this.halt();
     this.resizer.disconnect();
+    clearInterval(this.sizeCheck);
     this.floater.disconnect();
     window.removeEventListener("keydown", this.onKey, true);
     if (PAGE.player === this) PAGE.player = null;
