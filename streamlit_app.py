@@ -37,7 +37,8 @@ from lrviz.ui.tools_ui import tools_ui
 def main() -> None:
     """Draw the page for this session."""
     page_setup_ui()
-    first_run = preload_once_ui()  # plotly.js loads while this run trains
+    plotly_js = plotly_js_urls()
+    first_run = preload_once_ui(plotly_js.charts)  # plotly.js loads while this run trains
     read_link_ui(data_params_keys(), apply_params)
     # First paint: a session's first run reads the sidebar's choices and draws it after the
     # player (lrviz.ui.sidebar_ui); later runs draw it first.
@@ -48,13 +49,13 @@ def main() -> None:
     settings = choices.settings
     if settings is not None:
         settings = dataclasses.replace(settings, x_scaling=active.x_scaling)
-    current = current_run_ui(data, settings, theme, plotly_js_urls())
+    current = current_run_ui(data, settings, theme, plotly_js)
     run = current.run
     epoch = live_epoch(run, current.view)
     link_notices_ui(current.view)
     settings_notes_ui(run)
     name = data_label(active.source)
-    shown = with_pins(current, name, theme, plotly_js_urls())
+    shown = with_pins(current, name, theme, plotly_js)
     lesson = active_lesson(run.settings, name)
     screen_ui(screen_data(run, current.view, lesson, presenting))
     sources = source_params()

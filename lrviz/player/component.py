@@ -42,12 +42,6 @@ _SCREEN = st.components.v2.component(
 )
 
 
-def plotly_js_url() -> str:
-    """Path (from the server root, base URL path included) of the cartesian plotly.js bundle,
-    the one the player loads at once (and the preloader fetches early)."""
-    return plotly_js_urls().charts
-
-
 def plotly_js_urls() -> PlotlyJs:
     """Paths (from the server root, base URL path included) of the cartesian bundle and of the
     full plotly.min.js for this server.

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from lrviz.player.component import plotly_js_url
-
 PRELOAD_KEY = "lrviz_preload"
 # Seconds the session's first run waits after mounting the preloader (the thread sleeps; no CPU).
 # Without it the browser renders the preloader in one go with the rest of the page, whose ~40
@@ -35,16 +33,17 @@ _PRELOAD = st.components.v2.component(
 )
 
 
-def preload_ui(first_run: bool) -> None:
+def preload_ui(url: str, first_run: bool) -> None:
     """Mount the preloader; call it before the run is trained so the download overlaps that work.
 
+    url: the cartesian plotly.js bundle's (lrviz.player.component.plotly_js_urls().charts).
     first_run: this is the session's first script run (the caller keeps that in its state).
 
     plotly.js (its cartesian bundle, 1.5 MB to parse) is what the charts wait for; the player's
     numbers do not wait for it: it is downloaded here and run once they are on screen (see
     preload.js and player.js load()).
     """
-    _PRELOAD(key=PRELOAD_KEY, data={"url": plotly_js_url()})
+    _PRELOAD(key=PRELOAD_KEY, data={"url": url})
     if first_run:
         _pause(FIRST_RUN_PAUSE_S)
 

@@ -31,12 +31,12 @@ def page_setup_ui() -> None:
     st.html(_STYLE)
 
 
-def preload_once_ui() -> bool:
-    """Mount the plotly.js preloader; the session's first run pauses for it (preload_ui).
-    True on the session's first run."""
+def preload_once_ui(url: str) -> bool:
+    """Mount the plotly.js preloader for url; the session's first run pauses for it
+    (preload_ui). True on the session's first run."""
     first = not state.PAGE.get().preloaded
     state.PAGE.update(preloaded=True)
-    preload_ui(first)
+    preload_ui(url, first)
     return first
 
 

@@ -48,12 +48,10 @@ def same_choices(a: Choices, b: Choices) -> bool:
     return a.active is b.active and a.settings == b.settings
 
 
-def late_sidebar_ui(read: Choices) -> bool:
+def late_sidebar_ui(read: Choices) -> None:
     """On a first run, after the player: draw the sidebar (toggle, data, settings) and check it
     returns read, the choices the run was made with. If not, start the run again (the sidebar
-    first); returns True when they agree."""
+    first)."""
     presentation_toggle_ui()
-    if same_choices(choices_ui(), read):
-        return True
-    st.rerun()
-    return False  # not reached: st.rerun raises
+    if not same_choices(choices_ui(), read):
+        st.rerun()
