@@ -20,11 +20,15 @@ APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
 def open_app(params: Mapping[str, str] | None = None) -> AppTest:
     """A fresh session, opened at ?params when given, after its first run."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
+    return run_link(AppTest.from_file(APP, default_timeout=60), params or {})
+
+
+def run_link(at: AppTest, params: Mapping[str, str]) -> AppTest:
+    """at's first run, opened at ?params, with no exception on the page."""
+    for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    assert not at.exception
+    assert not at.exception, [e.value for e in at.exception]
     return at
 
 

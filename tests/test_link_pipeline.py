@@ -41,7 +41,7 @@ from lrviz.share.url_state import from_params
 from lrviz.ui.data_ui import build_active
 from lrviz.ui.settings import settings_of, settle_values, widgets_of
 from lrviz.ui.status import banner
-from tests.app_driver import APP
+from tests.app_driver import APP, run_link
 
 # A smaller work budget keeps 300 examples quick; the rule applied is the same.
 PIPELINE_UPDATES = 2_000
@@ -188,11 +188,7 @@ def test_random_links_give_a_run_or_a_message(params: dict[str, str]) -> None:
 @settings(max_examples=12, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(links())
 def test_random_links_open_in_the_app(params: dict[str, str]) -> None:
-    at = AppTest.from_file(APP, default_timeout=240)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = run_link(AppTest.from_file(APP, default_timeout=240), params)
     assert at.session_state["lrviz_run"].run.scene.history.w.size >= 1
     shown = " ".join(
         e.value for kind in ("error", "warning", "info", "success") for e in at.get(kind)

@@ -27,18 +27,13 @@ from lrviz.share.link_probe import PROBE_KEY, QUERY_MAX_FIELDS, dropped_notice
 from lrviz.share.url_state import from_params, to_params
 from lrviz.ui.data_ui import STANDARDIZE_KEY, edit_frame, table_points
 from lrviz.ui.settings import settings_of, widgets_of
-from tests.app_driver import APP, component, player_data, preset_picker, report
+from tests.app_driver import APP, component, player_data, preset_picker, report, run_link
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def open_link(params: Mapping[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=240)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_link(AppTest.from_file(APP, default_timeout=240), params)
 
 
 def url(at: AppTest) -> dict[str, str]:

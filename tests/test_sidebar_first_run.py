@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from lrviz.app.scenarios import lessons
 from lrviz.ui import sidebar_ui
 from lrviz.ui.state import EPOCHS
-from tests.app_driver import open_app
+from tests.app_driver import open_app, run_link
 from tests.test_link_pipeline import links
 
 
@@ -37,11 +37,7 @@ def _first_run() -> None:
 
 
 def _agrees(params: dict[str, str]) -> None:
-    at = AppTest.from_function(_first_run, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = run_link(AppTest.from_function(_first_run, default_timeout=120), params)
     assert at.session_state["test_agree"], (
         params,
         at.session_state["test_read"],
